@@ -1,0 +1,63 @@
+/** `netpol-audit diff`: how connectivity changed between two inputs. */
+import { Command, Option } from 'commander';
+import { analyseSnapshot } from '../../app/analyse-snapshot.js';
+import { diffConnectivity } from '../../core/diff/connectivity-diff.js';
+import { workloadConnectivity } from '../../core/engine/workload-connectivity.js';
+import type { Snapshot } from '../../core/model/snapshot.js';
+import { UserError } from '../../core/model/user-error.js';
+import type { CliContext } from '../cli-context.js';
+import { consoleReporter, type Reporter } from '../console-reporter.js';
+import { addEngineOptions, engineSettingsFrom } from '../engine-options.js';
+import {
+  connectivityChangesJson,
+  DIFF_FORMATS,
+  formatConnectivityChangesMd,
+  formatConnectivityChangesTxt,
+  type DiffFormat,
+} from '../formats/diff-formats.js';
+import { failOnErrors, manifestSnapshot } from '../snapshot-input.js';
+
+export function diffCommand(ctx: CliContext): Command {
+  const cmd = new Command('diff')
+    .description('compare connectivity between two manifest folders or two stored snapshots')
+    .option('--manifests-before <dir>', 'manifest folder of the earlier state')
+    .option('--manifests-after <dir>', 'manifest folder of the later state')
+    .option('--from <ref>', 'stored snapshot of the earlier state (id, latest, or date)')
+    .option('--to <ref>', 'stored snapshot of the later state (id, latest, or date)')
+    .option('--cluster <name>', 'cluster whose stored snapshots to compare')
+    .option('--store <store>', 'history store: a file path, sqlite:PATH or postgres://...')
+    .option('-q, --quiet', 'print no warnings or progress')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(DIFF_FORMATS).default('txt'));
+  addEngineOptions(cmd);
+  return cmd.action(async (opts: Record<string, unknown>) => {
+    const format = opts['output'] as DiffFormat;
+    const reporter = consoleReporter({ quiet: Boolean(opts['quiet']), machineOutput: format === 'json' });
+    const [before, after] = await loadPair(ctx, opts, reporter);
+    const settings = engineSettingsFrom(opts);
+    const analyse = (s: Snapshot) => {
+      const { analysis, problems } = analyseSnapshot(s, settings);
+      reporter.problems(problems);
+      failOnErrors(problems, s.source.path ?? s.cluster);
+      return workloadConnectivity(analysis);
+    };
+    const changes = diffConnectivity(analyse(before), analyse(after));
+    if (format === 'json') ctx.stdout.write(`${JSON.stringify({ changes: connectivityChangesJson(changes) }, null, 2)}\n`);
+    else if (format === 'md') ctx.stdout.write(formatConnectivityChangesMd(changes));
+    else ctx.stdout.write(formatConnectivityChangesTxt(changes));
+  });
+}
+
+async function loadPair(ctx: CliContext, opts: Record<string, unknown>, reporter: Reporter): Promise<[Snapshot, Snapshot]> {
+  const mb = opts['manifestsBefore'] as string | undefined;
+  const ma = opts['manifestsAfter'] as string | undefined;
+  const from = opts['from'] as string | undefined;
+  const to = opts['to'] as string | undefined;
+  const takenAt = ctx.now().toISOString();
+  const side = async (dir: string | undefined, ref: string | undefined, name: string): Promise<Snapshot> => {
+    if (dir && ref) throw new UserError(`give the ${name} state once: --manifests-${name} or --${name === 'before' ? 'from' : 'to'}`);
+    if (dir) return manifestSnapshot(dir, reporter, { cluster: opts['cluster'] as string | undefined, takenAt });
+    if (ref) return ctx.loadStoredSnapshot(opts, ref, reporter);
+    throw new UserError(`no ${name} state given`, `pass --manifests-${name} DIR or --${name === 'before' ? 'from' : 'to'} REF`);
+  };
+  return [await side(mb, from, 'before'), await side(ma, to, 'after')];
+}

@@ -1,0 +1,30 @@
+/** CLI options for the behaviour the spec leaves to the network plugin (see docs/semantics.md). */
+import { Option, type Command } from 'commander';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../core/engine/engine-settings.js';
+
+export function addEngineOptions(cmd: Command): Command {
+  return cmd
+    .addOption(
+      new Option('--ipblock-pods <mode>', 'whether ipBlock peers match pod IPs (Calico/upstream e2e: match; Cilium: ignore)')
+        .choices(['match', 'ignore'])
+        .default(DEFAULT_ENGINE_SETTINGS.ipBlockPods),
+    )
+    .addOption(
+      new Option('--host-network <mode>', 'hostNetwork pods: node = bypass pod policies, seen as node IPs; pod = like other pods')
+        .choices(['node', 'pod'])
+        .default(DEFAULT_ENGINE_SETTINGS.hostNetwork),
+    )
+    .addOption(
+      new Option('--ip-families <families>', 'address families of external endpoints (auto: those of the pod IPs, IPv4 if none known)')
+        .choices(['auto', 'ipv4', 'ipv6', 'dual'])
+        .default(DEFAULT_ENGINE_SETTINGS.ipFamilies),
+    );
+}
+
+export function engineSettingsFrom(opts: Record<string, unknown>): EngineSettings {
+  return {
+    ipBlockPods: (opts['ipblockPods'] as EngineSettings['ipBlockPods']) ?? DEFAULT_ENGINE_SETTINGS.ipBlockPods,
+    hostNetwork: (opts['hostNetwork'] as EngineSettings['hostNetwork']) ?? DEFAULT_ENGINE_SETTINGS.hostNetwork,
+    ipFamilies: (opts['ipFamilies'] as EngineSettings['ipFamilies']) ?? DEFAULT_ENGINE_SETTINGS.ipFamilies,
+  };
+}

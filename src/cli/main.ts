@@ -1,0 +1,62 @@
+/**
+ * CLI entry point: builds the commands and is the one place that turns errors into exit codes:
+ * user errors print a message and what to do (2, or 3 for environment failures); anything else is a bug (70).
+ */
+import { Command, CommanderError } from 'commander';
+import { UserError } from '../core/model/user-error.js';
+import type { CliContext } from './cli-context.js';
+import { connectivityCommand } from './commands/connectivity-command.js';
+import { diffCommand } from './commands/diff-command.js';
+import { EXIT } from './exit-codes.js';
+import { VERSION } from '../version.js';
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('netpol-audit')
+    .description('Audit Kubernetes network containment: exact connectivity, history, findings and quarterly reports.')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+  program.addCommand(connectivityCommand(ctx));
+  program.addCommand(diffCommand(ctx));
+  const exitOverride = (c: Command) => {
+    c.exitOverride();
+    c.commands.forEach(exitOverride);
+  };
+  exitOverride(program);
+  return program;
+}
+
+export function defaultContext(): CliContext {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    now: () => new Date(),
+    loadStoredSnapshot: async () => {
+      throw new UserError('the history store is not available in this build');
+    },
+  };
+}
+
+export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const program = buildProgram(ctx);
+  try {
+    await program.parseAsync([...argv]);
+    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (e instanceof UserError) {
+      ctx.stderr.write(`netpol-audit: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      return e.exitCode;
+    }
+    ctx.stderr.write(`netpol-audit: internal error (a bug; please report it with this output)\n${(e as Error)?.stack ?? String(e)}\n`);
+    return EXIT.bug;
+  }
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  return runCli(argv, defaultContext());
+}

@@ -1,0 +1,92 @@
+/**
+ * External addresses split into atoms at every boundary a CIDR in the policies mentions, per IP family,
+ * so ipBlock and networks peers become bitsets over atoms and results merge back into maximal ranges.
+ */
+import { Bitset } from './bitset.js';
+import { FAMILY_MAX, type AddressRange, type IpFamily } from '../model/ip-address.js';
+
+export class AddressSpace {
+  /** Atom i covers [starts[i], next start - 1] in family families[i]. */
+  private readonly starts: bigint[] = [];
+  private readonly fams: IpFamily[] = [];
+  private readonly familyFirst = new Map<IpFamily, number>();
+  private readonly familyEnd = new Map<IpFamily, number>();
+
+  constructor(
+    readonly families: readonly IpFamily[],
+    ranges: Iterable<AddressRange>,
+  ) {
+    const byFamily = new Map<IpFamily, Set<bigint>>(families.map((f) => [f, new Set([0n])]));
+    for (const r of ranges) {
+      const set = byFamily.get(r.family);
+      if (!set) continue;
+      set.add(r.start);
+      if (r.end < FAMILY_MAX[r.family]) set.add(r.end + 1n);
+    }
+    for (const f of families) {
+      const sorted = [...byFamily.get(f)!].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      this.familyFirst.set(f, this.starts.length);
+      for (const s of sorted) {
+        this.starts.push(s);
+        this.fams.push(f);
+      }
+      this.familyEnd.set(f, this.starts.length);
+    }
+  }
+
+  get atomCount(): number {
+    return this.starts.length;
+  }
+
+  hasFamily(f: IpFamily): boolean {
+    return this.familyFirst.has(f);
+  }
+
+  private atomOf(f: IpFamily, addr: bigint): number {
+    let lo = this.familyFirst.get(f)!;
+    let hi = this.familyEnd.get(f)! - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= addr) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Atom indexes (relative to the address space) exactly covering the range; empty for excluded families. */
+  rangeBits(r: AddressRange, shift = 0): Bitset {
+    if (!this.hasFamily(r.family)) return Bitset.EMPTY;
+    return Bitset.range(shift + this.atomOf(r.family, r.start), shift + this.atomOf(r.family, r.end) + 1);
+  }
+
+  /** Atom containing one address, or -1 when its family is not modelled. */
+  atomContaining(f: IpFamily, addr: bigint): number {
+    return this.hasFamily(f) ? this.atomOf(f, addr) : -1;
+  }
+
+  all(shift = 0): Bitset {
+    return Bitset.range(shift, shift + this.atomCount);
+  }
+
+  atomRange(i: number): AddressRange {
+    const f = this.fams[i]!;
+    const next = i + 1 < this.starts.length && this.fams[i + 1] === f ? this.starts[i + 1]! - 1n : FAMILY_MAX[f];
+    return { family: f, start: this.starts[i]!, end: next };
+  }
+
+  /** Merges consecutive atoms of a bitset (relative indexes after removing `shift`) into maximal ranges. */
+  toRanges(bits: Bitset, shift = 0): AddressRange[] {
+    const out: { family: IpFamily; start: bigint; end: bigint }[] = [];
+    let prev = -2;
+    bits.forEach((g) => {
+      const i = g - shift;
+      if (i < 0 || i >= this.atomCount) return;
+      const r = this.atomRange(i);
+      const last = out[out.length - 1];
+      if (last && prev === i - 1 && last.family === r.family) last.end = r.end;
+      else out.push({ family: r.family, start: r.start, end: r.end });
+      prev = i;
+    });
+    return out;
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * A function from peer (pod class or external address atom) to the set of ports allowed with it, kept as a
+ * few disjoint segments: each is a bitset of peers that all share one interned port set. Rules,
+ * tiers and directions combine with set algebra on these maps, never per peer.
+ */
+import { Bitset } from './bitset.js';
+import type { PortSetId, PortSpace } from './port-space.js';
+
+export interface AllowSegment {
+  readonly peers: Bitset;
+  readonly ports: PortSetId;
+}
+
+export class AllowMap {
+  private constructor(readonly segments: readonly AllowSegment[]) {}
+
+  static readonly EMPTY = new AllowMap([]);
+
+  /** Builds from pieces with pairwise disjoint peers; pieces with equal ports are merged. */
+  static fromDisjoint(pieces: Iterable<AllowSegment>, space: PortSpace): AllowMap {
+    const byPorts = new Map<PortSetId, Bitset>();
+    for (const p of pieces) {
+      if (p.ports === space.none || p.peers.isEmpty) continue;
+      const prev = byPorts.get(p.ports);
+      byPorts.set(p.ports, prev ? prev.or(p.peers) : p.peers);
+    }
+    if (byPorts.size === 0) return AllowMap.EMPTY;
+    return new AllowMap([...byPorts].map(([ports, peers]) => ({ peers, ports })));
+  }
+
+  static rect(peers: Bitset, ports: PortSetId, space: PortSpace): AllowMap {
+    return peers.isEmpty || ports === space.none ? AllowMap.EMPTY : new AllowMap([{ peers, ports }]);
+  }
+
+  /** Builds from possibly overlapping pieces: overlapping peers get the union of their ports. */
+  static unionOf(pieces: Iterable<AllowSegment>, space: PortSpace): AllowMap {
+    let m = AllowMap.EMPTY;
+    for (const p of pieces) m = m.union(AllowMap.rect(p.peers, p.ports, space), space);
+    return m;
+  }
+
+  get isEmpty(): boolean {
+    return this.segments.length === 0;
+  }
+
+  peers(): Bitset {
+    let b = Bitset.EMPTY;
+    for (const s of this.segments) b = b.or(s.peers);
+    return b;
+  }
+
+  /** Ports allowed with one peer. */
+  portsFor(peer: number, space: PortSpace): PortSetId {
+    for (const s of this.segments) if (s.peers.has(peer)) return s.ports;
+    return space.none;
+  }
+
+  union(o: AllowMap, space: PortSpace): AllowMap {
+    if (o.isEmpty) return this;
+    if (this.isEmpty) return o;
+    return combine(this, o, space, (a, b) => (a === undefined ? b! : b === undefined ? a : space.union(a, b)));
+  }
+
+  intersect(o: AllowMap, space: PortSpace): AllowMap {
+    if (o.isEmpty || this.isEmpty) return AllowMap.EMPTY;
+    return combine(this, o, space, (a, b) => (a === undefined || b === undefined ? space.none : space.intersect(a, b)));
+  }
+
+  subtract(o: AllowMap, space: PortSpace): AllowMap {
+    if (o.isEmpty || this.isEmpty) return this;
+    return combine(this, o, space, (a, b) => (a === undefined ? space.none : b === undefined ? a : space.subtract(a, b)));
+  }
+
+  /** Keeps only the given peers. */
+  restrict(peers: Bitset, space: PortSpace): AllowMap {
+    const out: AllowSegment[] = [];
+    for (const s of this.segments) {
+      const p = s.peers.and(peers);
+      if (!p.isEmpty) out.push({ peers: p, ports: s.ports });
+    }
+    return AllowMap.fromDisjoint(out, space);
+  }
+
+  equals(o: AllowMap): boolean {
+    if (this.segments.length !== o.segments.length) return false;
+    const mine = new Map(this.segments.map((s) => [s.ports, s.peers]));
+    return o.segments.every((s) => mine.get(s.ports)?.equals(s.peers) ?? false);
+  }
+
+  /** Canonical text key (segments sorted by port id). */
+  key(): string {
+    return [...this.segments]
+      .sort((a, b) => a.ports - b.ports)
+      .map((s) => `${s.ports}=${s.peers.key()}`)
+      .join('|');
+  }
+}
+
+/** Pointwise combination: op(a's ports or undefined, b's ports or undefined) for every peer in either map. */
+function combine(
+  a: AllowMap,
+  b: AllowMap,
+  space: PortSpace,
+  op: (x: PortSetId | undefined, y: PortSetId | undefined) => PortSetId,
+): AllowMap {
+  const pieces: AllowSegment[] = [];
+  const peersA = a.peers();
+  const peersB = b.peers();
+  for (const sa of a.segments) {
+    const only = sa.peers.andNot(peersB);
+    if (!only.isEmpty) pieces.push({ peers: only, ports: op(sa.ports, undefined) });
+    for (const sb of b.segments) {
+      const both = sa.peers.and(sb.peers);
+      if (!both.isEmpty) pieces.push({ peers: both, ports: op(sa.ports, sb.ports) });
+    }
+  }
+  for (const sb of b.segments) {
+    const only = sb.peers.andNot(peersA);
+    if (!only.isEmpty) pieces.push({ peers: only, ports: op(undefined, sb.ports) });
+  }
+  return AllowMap.fromDisjoint(pieces, space);
+}

@@ -1,0 +1,278 @@
+/**
+ * The engine entry point: a cluster model in, every pod class's effective allow sets and pod-to-pod and
+ * external connectivity out. Pure: no I/O, no clock.
+ */
+import { AddressSpace } from './address-space.js';
+import { AllowMap, type AllowSegment } from './allow-map.js';
+import { Bitset } from './bitset.js';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings.js';
+import { buildClassIndex, type ClassIndex, type NamedPortBinding, type PodClass } from './pod-classes.js';
+import { PortSpace } from './port-space.js';
+import { RuleCompiler, type Direction } from './rule-compiler.js';
+import { effectiveAllowMap, type SubjectPolicies } from './tier-evaluation.js';
+import type { AdminPolicyModel } from '../model/admin-network-policy.js';
+import type { ClusterModel } from '../model/cluster-model.js';
+import type { Protocol } from '../model/connection-set.js';
+import { parseCidr, parseIp, type AddressRange, type IpFamily } from '../model/ip-address.js';
+import type { LabelSelector } from '../model/label-selector.js';
+import type { NetworkPolicyModel } from '../model/network-policy.js';
+import type { ObjectProblem } from '../model/object-problem.js';
+import type { PolicyPort } from '../model/policy-port.js';
+
+/** Why a class is (not) isolated in one direction, and by what. */
+export interface DirectionCoverage {
+  /** NetworkPolicies selecting the class that affect this direction (ids `ns/name`). */
+  readonly networkPolicies: readonly string[];
+  /** AdminNetworkPolicies with rules in this direction whose subject matches (ids `anp/name`). */
+  readonly adminPolicies: readonly string[];
+  /** Whether the BaselineAdminNetworkPolicy has rules in this direction for the class. */
+  readonly baseline: boolean;
+  /** Effective allow set over peers (classes, then external atoms). */
+  readonly allow: AllowMap;
+  /** Group id shared by classes with identical policies in this direction. */
+  readonly group: number;
+}
+
+export interface ClusterAnalysis {
+  readonly settings: EngineSettings;
+  readonly model: ClusterModel;
+  readonly index: ClassIndex;
+  readonly classes: readonly PodClass[];
+  readonly ports: PortSpace;
+  readonly addresses: AddressSpace;
+  readonly compiler: RuleCompiler;
+  readonly ingress: readonly DirectionCoverage[];
+  readonly egress: readonly DirectionCoverage[];
+  /** Pod-to-pod: for each source class, destination classes (disjoint) with the ports both ends allow. */
+  readonly reach: readonly AllowMap[];
+  /** Problems found while analysing (e.g. CIDRs of an unmodelled family). */
+  readonly warnings: readonly ObjectProblem[];
+}
+
+function collectInputs(model: ClusterModel) {
+  const labelKeys = new Set<string>();
+  const portNames = new Set<string>();
+  const cidrs: AddressRange[] = [];
+  const boundaries: Record<Protocol, Set<number>> = { TCP: new Set(), UDP: new Set(), SCTP: new Set() };
+  let hasIpBlock = false;
+  let hasAdminAddressPeer = false;
+  const addSelector = (s: LabelSelector | null | undefined) => {
+    if (s) for (const r of s.requirements) labelKeys.add(r.key);
+  };
+  const addPorts = (ports: readonly PolicyPort[] | null) => {
+    for (const p of ports ?? []) {
+      if (p.kind === 'named') portNames.add(p.name);
+      else {
+        boundaries[p.protocol].add(p.from);
+        boundaries[p.protocol].add(p.to + 1);
+      }
+    }
+  };
+  for (const np of model.networkPolicies) {
+    addSelector(np.podSelector);
+    for (const rule of [...np.ingress, ...np.egress]) {
+      addPorts(rule.ports);
+      for (const peer of rule.peers ?? []) {
+        if (peer.kind === 'pods') addSelector(peer.podSelector);
+        else {
+          hasIpBlock = true;
+          cidrs.push(peer.cidr, ...peer.except);
+        }
+      }
+    }
+  }
+  const admins: AdminPolicyModel[] = [...model.adminPolicies, ...(model.baselinePolicy ? [model.baselinePolicy] : [])];
+  for (const a of admins) {
+    if (a.subject.kind === 'pods') addSelector(a.subject.podSelector);
+    for (const rule of [...a.ingress, ...a.egress]) {
+      addPorts(rule.ports);
+      for (const peer of rule.peers) {
+        if (peer.kind === 'pods') addSelector(peer.podSelector);
+        else if (peer.kind === 'networks') {
+          hasAdminAddressPeer = true;
+          cidrs.push(...peer.cidrs);
+        } else if (peer.kind === 'nodes') {
+          hasAdminAddressPeer = true;
+          for (const n of model.nodes) {
+            for (const a of n.addresses) {
+              const c = parseCidr(`${a}/${a.includes(':') ? 128 : 32}`);
+              if (typeof c !== 'string') cidrs.push(c);
+            }
+          }
+        }
+      }
+    }
+  }
+  // named ports resolve to the containerPort numbers pods give them
+  if (portNames.size) {
+    for (const pod of model.pods) {
+      for (const cp of pod.ports) {
+        if (cp.name && portNames.has(cp.name)) {
+          boundaries[cp.protocol].add(cp.port);
+          boundaries[cp.protocol].add(cp.port + 1);
+        }
+      }
+    }
+  }
+  return { labelKeys, portNames, cidrs, boundaries, hasIpBlock, hasAdminAddressPeer };
+}
+
+function chooseFamilies(model: ClusterModel, setting: EngineSettings['ipFamilies']): IpFamily[] {
+  if (setting === 'ipv4') return [4];
+  if (setting === 'ipv6') return [6];
+  if (setting === 'dual') return [4, 6];
+  const seen = new Set<IpFamily>();
+  for (const p of model.pods) for (const ip of p.ips) {
+    const parsed = parseIp(ip);
+    if (parsed) seen.add(parsed.family);
+  }
+  if (seen.size === 0) return [4];
+  return [...seen].sort();
+}
+
+export function analyseCluster(model: ClusterModel, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS): ClusterAnalysis {
+  const inputs = collectInputs(model);
+  const families = chooseFamilies(model, settings.ipFamilies);
+  const warnings: ObjectProblem[] = [];
+  const ignoredFamilies = new Set(inputs.cidrs.filter((c) => !families.includes(c.family)).map((c) => c.family));
+  for (const f of ignoredFamilies) {
+    warnings.push({
+      severity: 'warning',
+      message: `policies mention IPv${f} CIDRs, but the cluster is analysed as ${families.map((x) => `IPv${x}`).join('/')} only (--ip-families ${settings.ipFamilies}); those CIDRs match nothing`,
+    });
+  }
+  const addresses = new AddressSpace(families, inputs.cidrs);
+  const ports = new PortSpace(inputs.boundaries);
+  const index = buildClassIndex(model, {
+    referencedLabelKeys: inputs.labelKeys,
+    referencedPortNames: inputs.portNames,
+    addressSpace: addresses,
+    podIpsMatter: (inputs.hasIpBlock && settings.ipBlockPods === 'match') || inputs.hasAdminAddressPeer,
+    hostNetworkMode: settings.hostNetwork,
+  });
+  const classes = index.classes;
+  const compiler = new RuleCompiler(model, index, addresses, ports, settings);
+  const N = classes.length;
+
+  // which policies select each class
+  const npBy: { ingress: NetworkPolicyModel[][]; egress: NetworkPolicyModel[][] } = {
+    ingress: classes.map(() => []),
+    egress: classes.map(() => []),
+  };
+  for (const np of model.networkPolicies) {
+    const members = index.namespaceClasses(np.namespace).and(index.podSelectorMatches(np.podSelector));
+    members.forEach((c) => {
+      if (np.affectsIngress) npBy.ingress[c]!.push(np);
+      if (np.affectsEgress) npBy.egress[c]!.push(np);
+    });
+  }
+  const subjectMembers = (a: AdminPolicyModel): Bitset =>
+    a.subject.kind === 'namespaces'
+      ? index.namespaceSelectorMatches(a.subject.namespaceSelector)
+      : index.namespaceSelectorMatches(a.subject.namespaceSelector).and(index.podSelectorMatches(a.subject.podSelector));
+  const adminBy: AdminPolicyModel[][] = classes.map(() => []);
+  for (const anp of model.adminPolicies) subjectMembers(anp).forEach((c) => adminBy[c]!.push(anp));
+  const baselineMembers = model.baselinePolicy ? subjectMembers(model.baselinePolicy) : Bitset.EMPTY;
+
+  const evaluate = (direction: Direction): DirectionCoverage[] => {
+    const groups = new Map<string, { id: number; allow: AllowMap }>();
+    return classes.map((c) => {
+      const nps = npBy[direction][c.id]!;
+      const admin = adminBy[c.id]!.filter((a) => a[direction].length > 0);
+      const baseline = model.baselinePolicy && model.baselinePolicy[direction].length > 0 && baselineMembers.has(c.id) ? model.baselinePolicy : undefined;
+      let key = `${nps.map((p) => p.id).join(',')}|${admin.map((a) => a.id).join(',')}|${baseline ? 'b' : ''}`;
+      // ingress named ports resolve on the subject itself, so its bindings are part of the key
+      let named: ReadonlyMap<string, readonly NamedPortBinding[]> = new Map();
+      if (direction === 'ingress' && c.namedPorts.size) {
+        named = c.namedPorts;
+        key += `|${[...c.namedPorts].map(([n, b]) => `${n}:${b.map((x) => `${x.protocol}/${x.port}`).join(',')}`).join(';')}`;
+      }
+      let g = groups.get(key);
+      if (!g) {
+        const subject: SubjectPolicies = { networkPolicies: nps, admin, baseline };
+        const allow =
+          nps.length === 0 && admin.length === 0 && !baseline
+            ? AllowMap.rect(compiler.allPeers, ports.all, ports)
+            : effectiveAllowMap(compiler, direction, subject, named);
+        g = { id: groups.size, allow };
+        groups.set(key, g);
+      }
+      return {
+        networkPolicies: nps.map((p) => p.id),
+        adminPolicies: admin.map((a) => a.id),
+        baseline: baseline !== undefined,
+        allow: g.allow,
+        group: g.id,
+      };
+    });
+  };
+  const ingress = evaluate('ingress');
+  const egress = evaluate('egress');
+  const reach = combineDirections(N, ingress, egress, compiler);
+  return { settings, model, index, classes, ports, addresses, compiler, ingress, egress, reach, warnings };
+}
+
+/**
+ * Pod-to-pod reach: for source A and destination B, egress(A) allows (B, p) and ingress(B) allows (A, p).
+ * Ingress maps are transposed once per distinct peer set, so each source sees which destination groups
+ * admit it, and the combination is a few bitset intersections per source, never a pass over pod pairs.
+ */
+function combineDirections(N: number, ingress: readonly DirectionCoverage[], egress: readonly DirectionCoverage[], compiler: RuleCompiler): AllowMap[] {
+  const space = compiler.ports;
+  // destination groups: members and allow maps
+  const groupMembers = new Map<number, number[]>();
+  const groupAllow = new Map<number, AllowMap>();
+  ingress.forEach((cov, c) => {
+    const list = groupMembers.get(cov.group);
+    if (list) list.push(c);
+    else {
+      groupMembers.set(cov.group, [c]);
+      groupAllow.set(cov.group, cov.allow);
+    }
+  });
+  const memberBits = new Map<number, Bitset>();
+  for (const [g, list] of groupMembers) memberBits.set(g, Bitset.fromIndexes(list));
+  // distinct source-peer sets of ingress segments -> (group, ports) admitted
+  const peerSets = new Map<string, { peers: Bitset; admits: { group: number; ports: number }[] }>();
+  for (const [g, allow] of groupAllow) {
+    for (const seg of allow.segments) {
+      const srcs = seg.peers.and(compiler.allClasses);
+      if (srcs.isEmpty) continue;
+      const k = srcs.key();
+      let e = peerSets.get(k);
+      if (!e) peerSets.set(k, (e = { peers: srcs, admits: [] }));
+      e.admits.push({ group: g, ports: seg.ports });
+    }
+  }
+  const admitted: number[][] = Array.from({ length: N }, () => []);
+  const sets = [...peerSets.values()];
+  sets.forEach((s, i) => s.peers.forEach((c) => admitted[c]!.push(i)));
+  const memo = new Map<string, AllowMap>();
+  const out: AllowMap[] = [];
+  for (let a = 0; a < N; a++) {
+    const eg = egress[a]!;
+    const key = `${eg.group}|${admitted[a]!.join(',')}`;
+    let result = memo.get(key);
+    if (!result) {
+      const pieces: AllowSegment[] = [];
+      for (const seg of eg.allow.segments) {
+        const dsts = seg.peers.and(compiler.allClasses);
+        if (dsts.isEmpty) continue;
+        for (const si of admitted[a]!) {
+          for (const adm of sets[si]!.admits) {
+            const members = memberBits.get(adm.group)!;
+            const d = dsts.and(members);
+            if (d.isEmpty) continue;
+            const p = space.intersect(seg.ports, adm.ports);
+            if (p !== space.none) pieces.push({ peers: d, ports: p });
+          }
+        }
+      }
+      result = AllowMap.fromDisjoint(pieces, space);
+      memo.set(key, result);
+    }
+    out.push(result);
+  }
+  return out;
+}
+

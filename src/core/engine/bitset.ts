@@ -1,0 +1,159 @@
+/**
+ * Immutable bitsets that store only the span of words between their lowest and highest set bit, so sets
+ * local to a namespace (classes are numbered namespace by namespace) stay small and fast to combine.
+ */
+
+export class Bitset {
+  private constructor(
+    /** Index of the first stored word. */
+    readonly offset: number,
+    readonly words: Uint32Array,
+  ) {}
+
+  static readonly EMPTY = new Bitset(0, new Uint32Array(0));
+
+  static fromIndexes(indexes: Iterable<number>): Bitset {
+    let min = Infinity;
+    let max = -1;
+    const list: number[] = [];
+    for (const i of indexes) {
+      list.push(i);
+      if (i < min) min = i;
+      if (i > max) max = i;
+    }
+    if (max < 0) return Bitset.EMPTY;
+    const offset = Math.floor(min / 32);
+    const words = new Uint32Array(Math.floor(max / 32) - offset + 1);
+    for (const i of list) words[(i >> 5) - offset]! |= 1 << (i & 31);
+    return new Bitset(offset, words);
+  }
+
+  /** Bits [from, to) set. */
+  static range(from: number, to: number): Bitset {
+    if (to <= from) return Bitset.EMPTY;
+    const offset = from >> 5;
+    const last = (to - 1) >> 5;
+    const words = new Uint32Array(last - offset + 1).fill(0xffffffff);
+    words[0]! &= (0xffffffff << (from & 31)) >>> 0;
+    const endBits = to & 31;
+    if (endBits) words[words.length - 1]! &= (0xffffffff >>> (32 - endBits)) >>> 0;
+    return new Bitset(offset, words);
+  }
+
+  /** Builds from a dense word array (trimmed). */
+  static fromWords(offset: number, words: Uint32Array): Bitset {
+    let lo = 0;
+    let hi = words.length;
+    while (lo < hi && words[lo] === 0) lo++;
+    while (hi > lo && words[hi - 1] === 0) hi--;
+    if (lo === hi) return Bitset.EMPTY;
+    return new Bitset(offset + lo, lo === 0 && hi === words.length ? words : words.slice(lo, hi));
+  }
+
+  get isEmpty(): boolean {
+    return this.words.length === 0;
+  }
+
+  has(i: number): boolean {
+    const w = (i >> 5) - this.offset;
+    return w >= 0 && w < this.words.length && (this.words[w]! & (1 << (i & 31))) !== 0;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (let w of this.words) {
+      w = w - ((w >>> 1) & 0x55555555);
+      w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+      n += (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+    }
+    return n;
+  }
+
+  and(o: Bitset): Bitset {
+    const lo = Math.max(this.offset, o.offset);
+    const hi = Math.min(this.offset + this.words.length, o.offset + o.words.length);
+    if (hi <= lo) return Bitset.EMPTY;
+    const out = new Uint32Array(hi - lo);
+    let any = 0;
+    for (let w = lo; w < hi; w++) any |= out[w - lo] = this.words[w - this.offset]! & o.words[w - o.offset]!;
+    return any ? Bitset.fromWords(lo, out) : Bitset.EMPTY;
+  }
+
+  intersects(o: Bitset): boolean {
+    const lo = Math.max(this.offset, o.offset);
+    const hi = Math.min(this.offset + this.words.length, o.offset + o.words.length);
+    for (let w = lo; w < hi; w++) if (this.words[w - this.offset]! & o.words[w - o.offset]!) return true;
+    return false;
+  }
+
+  or(o: Bitset): Bitset {
+    if (o.isEmpty) return this;
+    if (this.isEmpty) return o;
+    const lo = Math.min(this.offset, o.offset);
+    const hi = Math.max(this.offset + this.words.length, o.offset + o.words.length);
+    const out = new Uint32Array(hi - lo);
+    out.set(this.words, this.offset - lo);
+    const base = o.offset - lo;
+    for (let i = 0; i < o.words.length; i++) out[base + i]! |= o.words[i]!;
+    return new Bitset(lo, out);
+  }
+
+  andNot(o: Bitset): Bitset {
+    if (this.isEmpty || o.isEmpty) return this;
+    const out = this.words.slice();
+    const lo = Math.max(this.offset, o.offset);
+    const hi = Math.min(this.offset + this.words.length, o.offset + o.words.length);
+    if (hi <= lo) return this;
+    for (let w = lo; w < hi; w++) out[w - this.offset]! &= ~o.words[w - o.offset]!;
+    return Bitset.fromWords(this.offset, out);
+  }
+
+  equals(o: Bitset): boolean {
+    if (this.offset !== o.offset || this.words.length !== o.words.length) return false;
+    for (let i = 0; i < this.words.length; i++) if (this.words[i] !== o.words[i]) return false;
+    return true;
+  }
+
+  /** Calls fn for each set bit in increasing order. */
+  forEach(fn: (i: number) => void): void {
+    for (let w = 0; w < this.words.length; w++) {
+      let word = this.words[w]!;
+      const base = (this.offset + w) << 5;
+      while (word) {
+        const t = word & -word;
+        fn(base + 31 - Math.clz32(t));
+        word ^= t;
+      }
+    }
+  }
+
+  toArray(): number[] {
+    const out: number[] = [];
+    this.forEach((i) => out.push(i));
+    return out;
+  }
+
+  /** A string usable as a map key; equal sets give equal keys. */
+  key(): string {
+    let s = `${this.offset}:`;
+    for (const w of this.words) s += `${w.toString(36)},`;
+    return s;
+  }
+}
+
+/** Mutable accumulator for building a bitset by OR-ing many sets or indexes. */
+export class BitsetBuilder {
+  private words: Uint32Array;
+  constructor(size: number) {
+    this.words = new Uint32Array(Math.ceil(size / 32) + 1);
+  }
+  add(i: number): void {
+    this.words[i >> 5]! |= 1 << (i & 31);
+  }
+  addAll(b: Bitset): void {
+    for (let i = 0; i < b.words.length; i++) this.words[b.offset + i]! |= b.words[i]!;
+  }
+  build(): Bitset {
+    return Bitset.fromWords(0, this.words);
+  }
+}

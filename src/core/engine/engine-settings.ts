@@ -1,0 +1,22 @@
+/** Behaviour the Kubernetes spec leaves to the network plugin: explicit settings, never hidden guesses. */
+
+export interface EngineSettings {
+  /**
+   * Whether NetworkPolicy ipBlock peers match pod IPs. `match` (default) is what the upstream e2e suite and
+   * Calico do; Cilium behaves as `ignore` (ipBlock then only ever matches addresses outside the cluster).
+   */
+  readonly ipBlockPods: 'match' | 'ignore';
+  /**
+   * hostNetwork pods: `node` (default, the common plugin behaviour and what the admin policy API states):
+   * no selector matches them, no policy isolates them, and peers see them as their node's IP, which only an
+   * ipBlock can match. `pod`: treat them like any other pod.
+   */
+  readonly hostNetwork: 'node' | 'pod';
+  /**
+   * Address families of external endpoints to report. `auto` (default): the families of the cluster's
+   * pod IPs, IPv4 when no pod IP is known. Policy CIDRs of other families then have no effect.
+   */
+  readonly ipFamilies: 'auto' | 'ipv4' | 'ipv6' | 'dual';
+}
+
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = { ipBlockPods: 'match', hostNetwork: 'node', ipFamilies: 'auto' };

@@ -1,0 +1,205 @@
+/**
+ * Equivalence classes of pods: pods in one namespace that every selector, named port and address rule
+ * treats alike. The engine evaluates classes, never pod pairs. Classes are numbered namespace by
+ * namespace, so a namespace's classes form one contiguous range of bits.
+ */
+import { Bitset } from './bitset.js';
+import type { AddressSpace } from './address-space.js';
+import type { ClusterModel, PodModel } from '../model/cluster-model.js';
+import { parseIp } from '../model/ip-address.js';
+import type { Labels, LabelSelector } from '../model/label-selector.js';
+import { selectorMatches } from '../model/label-selector.js';
+import type { Protocol } from '../model/connection-set.js';
+
+export interface NamedPortBinding {
+  readonly protocol: Protocol;
+  readonly port: number;
+}
+
+export interface PodClass {
+  readonly id: number;
+  readonly namespace: string;
+  /** Labels of the first pod of the class (all pods agree on every label key a selector uses). */
+  readonly labels: Labels;
+  /** Matched by pod and namespace selectors (false for hostNetwork pods in `node` mode). */
+  readonly selectable: boolean;
+  readonly hostNetwork: boolean;
+  /** Referenced port names resolved on these pods. */
+  readonly namedPorts: ReadonlyMap<string, readonly NamedPortBinding[]>;
+  /** Address atoms holding the pods' IPs (only atoms of modelled families). */
+  readonly addressAtoms: readonly number[];
+  readonly pods: readonly PodModel[];
+  readonly workloads: readonly string[];
+}
+
+export interface ClassIndex {
+  readonly classes: readonly PodClass[];
+  /** [first, end) class ids per namespace. */
+  readonly namespaceRange: ReadonlyMap<string, readonly [number, number]>;
+  /** All selectable classes. */
+  readonly selectable: Bitset;
+  /** Classes matching a pod selector, over all namespaces; memoised by selector key. */
+  podSelectorMatches(sel: LabelSelector): Bitset;
+  /** Selectable classes of namespaces matching a namespace selector; memoised. */
+  namespaceSelectorMatches(sel: LabelSelector): Bitset;
+  /** Selectable classes of one namespace. */
+  namespaceClasses(ns: string): Bitset;
+}
+
+export interface ClassInputs {
+  readonly referencedLabelKeys: ReadonlySet<string>;
+  readonly referencedPortNames: ReadonlySet<string>;
+  readonly addressSpace: AddressSpace;
+  /** Whether pod IPs must split classes (some ipBlock/networks peer can match pod IPs). */
+  readonly podIpsMatter: boolean;
+  readonly hostNetworkMode: 'node' | 'pod';
+}
+
+export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): ClassIndex {
+  const { referencedLabelKeys, referencedPortNames, addressSpace } = inputs;
+  const byKey = new Map<string, { ns: string; pods: PodModel[]; atoms: number[]; named: Map<string, NamedPortBinding[]>; host: boolean }>();
+  const sortedKeys = [...referencedLabelKeys].sort();
+  for (const pod of model.pods) {
+    const host = pod.hostNetwork && inputs.hostNetworkMode === 'node';
+    let key = `${pod.namespace}\u0000${host ? 'H' : 'P'}`;
+    for (const k of sortedKeys) {
+      const v = pod.labels[k];
+      if (v !== undefined) key += `\u0000${k}=${v}`;
+    }
+    const named = new Map<string, NamedPortBinding[]>();
+    if (referencedPortNames.size) {
+      for (const cp of pod.ports) {
+        if (cp.name && referencedPortNames.has(cp.name)) {
+          const list = named.get(cp.name) ?? [];
+          list.push({ protocol: cp.protocol, port: cp.port });
+          named.set(cp.name, list);
+        }
+      }
+      for (const name of [...named.keys()].sort()) key += `\u0001${name}:${named.get(name)!.map((b) => `${b.protocol}/${b.port}`).join(',')}`;
+    }
+    const atoms: number[] = [];
+    if (inputs.podIpsMatter || host) {
+      for (const ip of pod.ips) {
+        const parsed = parseIp(ip);
+        if (!parsed) continue;
+        const a = addressSpace.atomContaining(parsed.family, parsed.value);
+        if (a >= 0 && !atoms.includes(a)) atoms.push(a);
+      }
+      atoms.sort((a, b) => a - b);
+      if (atoms.length) key += `\u0002${atoms.join(',')}`;
+    }
+    let entry = byKey.get(key);
+    if (!entry) {
+      entry = { ns: pod.namespace, pods: [], atoms, named, host };
+      byKey.set(key, entry);
+    }
+    entry.pods.push(pod);
+  }
+  const entries = [...byKey.entries()].sort(([ka, a], [kb, b]) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : ka < kb ? -1 : ka > kb ? 1 : 0));
+  const classes: PodClass[] = entries.map(([, e], id) => ({
+    id,
+    namespace: e.ns,
+    labels: e.pods[0]!.labels,
+    selectable: !e.host,
+    hostNetwork: e.host,
+    namedPorts: e.named,
+    addressAtoms: e.atoms,
+    pods: e.pods,
+    workloads: [...new Set(e.pods.map((p) => p.workloadKey))].sort(),
+  }));
+  const namespaceRange = new Map<string, [number, number]>();
+  for (const c of classes) {
+    const r = namespaceRange.get(c.namespace);
+    if (r) r[1] = c.id + 1;
+    else namespaceRange.set(c.namespace, [c.id, c.id + 1]);
+  }
+  const selectable = Bitset.fromIndexes(classes.filter((c) => c.selectable).map((c) => c.id));
+
+  // label index over selectable classes: key -> value -> classes, and key -> classes having it
+  const valueIndex = new Map<string, Map<string, number[]>>();
+  const keyIndex = new Map<string, number[]>();
+  for (const c of classes) {
+    if (!c.selectable) continue;
+    for (const k of sortedKeys) {
+      const v = c.labels[k];
+      if (v === undefined) continue;
+      let m = valueIndex.get(k);
+      if (!m) valueIndex.set(k, (m = new Map()));
+      const list = m.get(v);
+      if (list) list.push(c.id);
+      else m.set(v, [c.id]);
+      const kl = keyIndex.get(k);
+      if (kl) kl.push(c.id);
+      else keyIndex.set(k, [c.id]);
+    }
+  }
+  const valueBits = new Map<string, Bitset>();
+  const valueSet = (k: string, v: string): Bitset => {
+    const mk = `${k}=${v}`;
+    let b = valueBits.get(mk);
+    if (!b) valueBits.set(mk, (b = Bitset.fromIndexes(valueIndex.get(k)?.get(v) ?? [])));
+    return b;
+  };
+  const keyBits = new Map<string, Bitset>();
+  const keySet = (k: string): Bitset => {
+    let b = keyBits.get(k);
+    if (!b) keyBits.set(k, (b = Bitset.fromIndexes(keyIndex.get(k) ?? [])));
+    return b;
+  };
+  const podMemo = new Map<string, Bitset>();
+  const podSelectorMatches = (sel: LabelSelector): Bitset => {
+    let b = podMemo.get(sel.key);
+    if (b) return b;
+    b = selectable;
+    for (const r of sel.requirements) {
+      let m: Bitset;
+      switch (r.operator) {
+        case 'Exists':
+          m = keySet(r.key);
+          break;
+        case 'DoesNotExist':
+          m = selectable.andNot(keySet(r.key));
+          break;
+        case 'In':
+        case 'NotIn': {
+          let u = Bitset.EMPTY;
+          for (const v of r.values) u = u.or(valueSet(r.key, v));
+          m = r.operator === 'In' ? u : selectable.andNot(u);
+          break;
+        }
+      }
+      b = b.and(m);
+      if (b.isEmpty) break;
+    }
+    podMemo.set(sel.key, b);
+    return b;
+  };
+  const nsClassMemo = new Map<string, Bitset>();
+  const namespaceClasses = (ns: string): Bitset => {
+    let b = nsClassMemo.get(ns);
+    if (!b) {
+      const r = namespaceRange.get(ns);
+      b = r ? Bitset.range(r[0], r[1]).and(selectable) : Bitset.EMPTY;
+      nsClassMemo.set(ns, b);
+    }
+    return b;
+  };
+  const nsSelMemo = new Map<string, Bitset>();
+  const namespaceSelectorMatches = (sel: LabelSelector): Bitset => {
+    let b = nsSelMemo.get(sel.key);
+    if (b) return b;
+    if (sel.requirements.length === 0) b = selectable;
+    else {
+      const ids: number[] = [];
+      for (const ns of model.namespaces.values()) {
+        if (!selectorMatches(sel, ns.labels)) continue;
+        const r = namespaceRange.get(ns.name);
+        if (r) for (let i = r[0]; i < r[1]; i++) ids.push(i);
+      }
+      b = Bitset.fromIndexes(ids).and(selectable);
+    }
+    nsSelMemo.set(sel.key, b);
+    return b;
+  };
+  return { classes, namespaceRange, selectable, podSelectorMatches, namespaceSelectorMatches, namespaceClasses };
+}

@@ -1,0 +1,190 @@
+/**
+ * Turns policy peers and ports into bitsets over the peer universe (pod classes, then external address
+ * atoms) and into AllowMaps per rule, resolving named ports on the destination pod in both directions.
+ */
+import { AllowMap } from './allow-map.js';
+import { Bitset } from './bitset.js';
+import type { AddressSpace } from './address-space.js';
+import type { ClassIndex, NamedPortBinding, PodClass } from './pod-classes.js';
+import type { PortSetId, PortSpace } from './port-space.js';
+import type { EngineSettings } from './engine-settings.js';
+import type { AdminPeer, AdminRule } from '../model/admin-network-policy.js';
+import type { Cidr } from '../model/ip-address.js';
+import { parseIp } from '../model/ip-address.js';
+import type { NetworkPolicyPeer, NetworkPolicyRule } from '../model/network-policy.js';
+import type { PolicyPort } from '../model/policy-port.js';
+import { selectorMatches } from '../model/label-selector.js';
+import type { ClusterModel } from '../model/cluster-model.js';
+
+export type Direction = 'ingress' | 'egress';
+
+export class RuleCompiler {
+  /** Number of pod classes: peer bits [0, N) are classes, [N, N + atoms) external address atoms. */
+  readonly classCount: number;
+  readonly allPeers: Bitset;
+  readonly allClasses: Bitset;
+  readonly allExternal: Bitset;
+  private readonly peerMemo = new Map<string, Bitset>();
+  private readonly namedGroups = new Map<string, { classes: Bitset; bindings: readonly NamedPortBinding[] }[]>();
+
+  constructor(
+    private readonly model: ClusterModel,
+    private readonly index: ClassIndex,
+    readonly addresses: AddressSpace,
+    readonly ports: PortSpace,
+    private readonly settings: EngineSettings,
+  ) {
+    this.classCount = index.classes.length;
+    this.allClasses = Bitset.range(0, this.classCount);
+    this.allExternal = addresses.all(this.classCount);
+    this.allPeers = this.allClasses.or(this.allExternal);
+  }
+
+  /** External atoms of a CIDR list minus exceptions, plus the classes whose pod IPs fall inside. */
+  private addressPeers(cidrs: readonly Cidr[], except: readonly Cidr[], includePod: (c: PodClass) => boolean): Bitset {
+    let atoms = Bitset.EMPTY;
+    for (const c of cidrs) atoms = atoms.or(this.addresses.rangeBits(c, this.classCount));
+    for (const e of except) atoms = atoms.andNot(this.addresses.rangeBits(e, this.classCount));
+    if (atoms.isEmpty) return atoms;
+    const classes: number[] = [];
+    for (const c of this.index.classes) {
+      if (c.addressAtoms.length && includePod(c) && c.addressAtoms.some((a) => atoms.has(a + this.classCount))) classes.push(c.id);
+    }
+    return classes.length ? atoms.or(Bitset.fromIndexes(classes)) : atoms;
+  }
+
+  networkPolicyPeer(policyNamespace: string, peer: NetworkPolicyPeer): Bitset {
+    const key =
+      peer.kind === 'pods'
+        ? `np|${peer.namespaceSelector ? `s:${peer.namespaceSelector.key}` : `n:${policyNamespace}`}|${peer.podSelector.key}`
+        : `ip|${peer.cidr.text}|${peer.except.map((e) => e.text).join(',')}`;
+    let b = this.peerMemo.get(key);
+    if (b) return b;
+    if (peer.kind === 'pods') {
+      const scope = peer.namespaceSelector ? this.index.namespaceSelectorMatches(peer.namespaceSelector) : this.index.namespaceClasses(policyNamespace);
+      b = scope.and(this.index.podSelectorMatches(peer.podSelector));
+    } else {
+      // pod IPs are matched per the ipBlockPods setting; hostNetwork pods (node mode) carry node IPs, which ipBlock always matches
+      const podsToo = this.settings.ipBlockPods === 'match';
+      b = this.addressPeers([peer.cidr], peer.except, (c) => podsToo || c.hostNetwork);
+    }
+    this.peerMemo.set(key, b);
+    return b;
+  }
+
+  networkPolicyRulePeers(policyNamespace: string, rule: NetworkPolicyRule): Bitset {
+    if (rule.peers === null) return this.allPeers;
+    let b = Bitset.EMPTY;
+    for (const p of rule.peers) b = b.or(this.networkPolicyPeer(policyNamespace, p));
+    return b;
+  }
+
+  /** Peers of an admin rule; `unmodelled` peers fail closed (match nothing for Allow, everything otherwise). */
+  adminRulePeers(rule: AdminRule): Bitset {
+    let b = Bitset.EMPTY;
+    for (const p of rule.peers) {
+      if (p.kind === 'unmodelled') {
+        if (rule.action !== 'Allow') return this.allPeers;
+        continue;
+      }
+      b = b.or(this.adminPeer(p));
+    }
+    return b;
+  }
+
+  private adminPeer(peer: Exclude<AdminPeer, { kind: 'unmodelled' }>): Bitset {
+    switch (peer.kind) {
+      case 'namespaces':
+        return this.index.namespaceSelectorMatches(peer.namespaceSelector);
+      case 'pods':
+        return this.index.namespaceSelectorMatches(peer.namespaceSelector).and(this.index.podSelectorMatches(peer.podSelector));
+      case 'networks': {
+        const key = `net|${peer.cidrs.map((c) => c.text).join(',')}`;
+        let b = this.peerMemo.get(key);
+        if (!b) this.peerMemo.set(key, (b = this.addressPeers(peer.cidrs, [], () => true)));
+        return b;
+      }
+      case 'nodes': {
+        const key = `nodes|${peer.nodeSelector.key}`;
+        let b = this.peerMemo.get(key);
+        if (!b) {
+          const cidrs: Cidr[] = [];
+          for (const n of this.model.nodes) {
+            if (!selectorMatches(peer.nodeSelector, n.labels)) continue;
+            for (const a of n.addresses) {
+              const ip = parseIp(a);
+              if (ip) cidrs.push({ family: ip.family, start: ip.value, end: ip.value, prefix: ip.family === 4 ? 32 : 128, text: a });
+            }
+          }
+          b = this.addressPeers(cidrs, [], (c) => c.hostNetwork);
+          this.peerMemo.set(key, b);
+        }
+        return b;
+      }
+    }
+  }
+
+  /** Numbered ports of a port list as one port set (named entries are left to the caller). */
+  numericPorts(list: readonly PolicyPort[]): PortSetId {
+    let id = this.ports.none;
+    for (const p of list) if (p.kind === 'range') id = this.ports.union(id, this.ports.range(p.protocol, p.from, p.to));
+    return id;
+  }
+
+  /** Ports a named entry means on a pod with these bindings (protocol must agree unless the entry has none). */
+  namedPortsOn(entry: { protocol: PolicyPort['protocol']; name: string }, bindings: readonly NamedPortBinding[] | undefined): PortSetId {
+    let id = this.ports.none;
+    for (const b of bindings ?? []) {
+      if (entry.protocol === null || entry.protocol === b.protocol) id = this.ports.union(id, this.ports.range(b.protocol, b.port, b.port));
+    }
+    return id;
+  }
+
+  /** Classes grouped by what a port name resolves to on them (classes without the name are absent). */
+  private namedPortGroups(name: string): { classes: Bitset; bindings: readonly NamedPortBinding[] }[] {
+    let groups = this.namedGroups.get(name);
+    if (groups) return groups;
+    const byKey = new Map<string, { ids: number[]; bindings: readonly NamedPortBinding[] }>();
+    for (const c of this.index.classes) {
+      const b = c.namedPorts.get(name);
+      if (!b) continue;
+      const k = b.map((x) => `${x.protocol}/${x.port}`).join(',');
+      const g = byKey.get(k);
+      if (g) g.ids.push(c.id);
+      else byKey.set(k, { ids: [c.id], bindings: b });
+    }
+    groups = [...byKey.values()].map((g) => ({ classes: Bitset.fromIndexes(g.ids), bindings: g.bindings }));
+    this.namedGroups.set(name, groups);
+    return groups;
+  }
+
+  /**
+   * The AllowMap of one rule: peers x ports. Named ports resolve on the destination pod: for ingress that is
+   * the subject (`subject` bindings), for egress each destination class. External peers never match a name.
+   */
+  ruleMap(
+    peers: Bitset,
+    ports: readonly PolicyPort[] | null,
+    direction: Direction,
+    subjectNamedPorts?: ReadonlyMap<string, readonly NamedPortBinding[]>,
+  ): AllowMap {
+    const space = this.ports;
+    if (ports === null) return AllowMap.rect(peers, space.all, space);
+    const numeric = this.numericPorts(ports);
+    const named = ports.filter((p): p is Extract<PolicyPort, { kind: 'named' }> => p.kind === 'named');
+    let m = AllowMap.rect(peers, numeric, space);
+    if (!named.length) return m;
+    if (direction === 'ingress') {
+      let resolved = space.none;
+      for (const n of named) resolved = space.union(resolved, this.namedPortsOn(n, subjectNamedPorts?.get(n.name)));
+      return m.union(AllowMap.rect(peers.and(this.allClasses), resolved, space), space);
+    }
+    for (const n of named) {
+      for (const g of this.namedPortGroups(n.name)) {
+        const ids = this.namedPortsOn(n, g.bindings);
+        if (ids !== space.none) m = m.union(AllowMap.rect(peers.and(g.classes), ids, space), space);
+      }
+    }
+    return m;
+  }
+}

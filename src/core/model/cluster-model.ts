@@ -1,0 +1,106 @@
+/**
+ * The engine's view of a snapshot: namespaces with their labels (always including
+ * kubernetes.io/metadata.name), the pods that can take part in traffic, and validated policies.
+ */
+import {
+  parseAdminNetworkPolicy,
+  parseBaselineAdminNetworkPolicy,
+  type AdminPolicyModel,
+} from './admin-network-policy.js';
+import { parseNetworkPolicy, type NetworkPolicyModel } from './network-policy.js';
+import type { ObjectProblem } from './object-problem.js';
+import type { Snapshot, SnapshotContent, SnapshotNode, SnapshotPod } from './snapshot.js';
+import { workloadKey } from './workload.js';
+
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
+export interface NamespaceModel {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+export interface PodModel extends SnapshotPod {
+  /** `namespace/name[Kind]` of the top controller. */
+  readonly workloadKey: string;
+}
+
+export interface ClusterModel {
+  readonly namespaces: ReadonlyMap<string, NamespaceModel>;
+  /** Pods that take part in traffic (terminal pods are left out: their IPs may be reused). */
+  readonly pods: readonly PodModel[];
+  /** Pods left out, with why. */
+  readonly excludedPods: readonly { pod: SnapshotPod; reason: string }[];
+  readonly networkPolicies: readonly NetworkPolicyModel[];
+  /** AdminNetworkPolicies in evaluation order: priority, then name. */
+  readonly adminPolicies: readonly AdminPolicyModel[];
+  readonly baselinePolicy: AdminPolicyModel | undefined;
+  readonly nodes: readonly SnapshotNode[];
+}
+
+const TERMINAL_PHASES = new Set(['Succeeded', 'Failed']);
+
+export function buildClusterModel(snapshot: SnapshotContent | Snapshot): { model: ClusterModel; problems: ObjectProblem[] } {
+  const problems: ObjectProblem[] = [];
+  const namespaces = new Map<string, NamespaceModel>();
+  const ensureNamespace = (name: string) => {
+    if (!namespaces.has(name)) namespaces.set(name, { name, labels: { [NAMESPACE_NAME_LABEL]: name } });
+  };
+  for (const ns of snapshot.namespaces) {
+    // the control plane sets this immutable label on every namespace
+    namespaces.set(ns.name, { name: ns.name, labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name } });
+  }
+  const pods: PodModel[] = [];
+  const excludedPods: { pod: SnapshotPod; reason: string }[] = [];
+  for (const pod of snapshot.pods) {
+    ensureNamespace(pod.namespace);
+    if (pod.phase && TERMINAL_PHASES.has(pod.phase)) {
+      excludedPods.push({ pod, reason: `phase ${pod.phase}` });
+      continue;
+    }
+    pods.push({ ...pod, workloadKey: workloadKey({ namespace: pod.namespace, ...pod.workload }) });
+  }
+  const networkPolicies: NetworkPolicyModel[] = [];
+  for (const np of snapshot.networkPolicies) {
+    const namespace = np.namespace ?? 'default';
+    ensureNamespace(namespace);
+    const parsed = parseNetworkPolicy(namespace, np.name, np.spec);
+    if (parsed.ok) networkPolicies.push(parsed.value);
+    else for (const p of parsed.problems) problems.push(objectProblem(np.origin, `NetworkPolicy ${namespace}/${np.name}`, p));
+  }
+  const adminPolicies: AdminPolicyModel[] = [];
+  for (const anp of snapshot.adminNetworkPolicies) {
+    const parsed = parseAdminNetworkPolicy(anp.name, anp.spec);
+    if (parsed.ok) adminPolicies.push(parsed.value);
+    else for (const p of parsed.problems) problems.push(objectProblem(anp.origin, `AdminNetworkPolicy ${anp.name}`, p));
+  }
+  adminPolicies.sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (let i = 1; i < adminPolicies.length; i++) {
+    const a = adminPolicies[i - 1]!;
+    const b = adminPolicies[i]!;
+    if (a.priority === b.priority) {
+      problems.push({
+        severity: 'warning',
+        object: `AdminNetworkPolicy ${b.name}`,
+        field: 'spec.priority',
+        message: `has the same priority (${b.priority}) as AdminNetworkPolicy ${a.name}; where both match, implementations may pick either. netpol-audit evaluates them by name.`,
+      });
+    }
+  }
+  let baselinePolicy: AdminPolicyModel | undefined;
+  for (const banp of snapshot.baselineAdminNetworkPolicies) {
+    const parsed = parseBaselineAdminNetworkPolicy(banp.name, banp.spec);
+    if (!parsed.ok) {
+      for (const p of parsed.problems) problems.push(objectProblem(banp.origin, `BaselineAdminNetworkPolicy ${banp.name}`, p));
+    } else if (baselinePolicy) {
+      problems.push({ severity: 'error', origin: banp.origin, object: `BaselineAdminNetworkPolicy ${banp.name}`, message: 'only one BaselineAdminNetworkPolicy (named "default") may exist' });
+    } else baselinePolicy = parsed.value;
+  }
+  return {
+    model: { namespaces, pods, excludedPods, networkPolicies, adminPolicies, baselinePolicy, nodes: snapshot.nodes },
+    problems,
+  };
+}
+
+function objectProblem(origin: string | undefined, object: string, p: { path: string; message: string }): ObjectProblem {
+  return { severity: 'error', ...(origin ? { origin } : {}), object, field: p.path, message: p.message };
+}
