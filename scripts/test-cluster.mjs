@@ -473,7 +473,7 @@ async function resolveBinaries() {
     binDir = path.resolve(binDir);
     log(`using prebuilt binaries from NETPOL_K8S_BIN_DIR=${binDir}`);
   } else {
-    log(`running ${path.relative(REPO_ROOT, BUILD_SCRIPT)} (a cold build takes a while)`);
+    log(`getting the binaries via ${path.relative(REPO_ROOT, BUILD_SCRIPT)} (a cold build takes ~6 min)`);
     binDir = await new Promise((resolve, reject) => {
       const child = spawn('bash', [BUILD_SCRIPT], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
