@@ -34,12 +34,21 @@ async function listFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-/** Flattens `kind: *List` objects (kubectl dumps) into their items. */
+/**
+ * Flattens `kind: List` and typed lists (`PodList`, `NamespaceList` from `kubectl get -o json`) into their
+ * items; items of a typed list may omit kind and apiVersion, which the list then supplies.
+ */
 function flatten(origin: string, value: unknown, out: SourcedObject[]): void {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const o = value as Record<string, unknown>;
-    if (typeof o['kind'] === 'string' && o['kind'].endsWith('List') && Array.isArray(o['items'])) {
-      for (const item of o['items']) flatten(origin, item, out);
+    const kind = o['kind'];
+    if (typeof kind === 'string' && kind.endsWith('List') && Array.isArray(o['items'])) {
+      const itemKind = kind === 'List' ? undefined : kind.slice(0, -'List'.length);
+      for (const item of o['items']) {
+        if (itemKind && item && typeof item === 'object' && !Array.isArray(item) && (item as Record<string, unknown>)['kind'] === undefined) {
+          flatten(origin, { kind: itemKind, apiVersion: o['apiVersion'], ...(item as Record<string, unknown>) }, out);
+        } else flatten(origin, item, out);
+      }
       return;
     }
   }

@@ -19,4 +19,4 @@ export interface EngineSettings {
   readonly ipFamilies: 'auto' | 'ipv4' | 'ipv6' | 'dual';
 }
 
-export const DEFAULT_ENGINE_SETTINGS: EngineSettings = { ipBlockPods: 'match', hostNetwork: 'node', ipFamilies: 'auto' };
+export const DEFAULT_ENGINE_SETTINGS: EngineSettings = { ipBlockPods: 'match', hostNetwork: 'pod', ipFamilies: 'auto' };

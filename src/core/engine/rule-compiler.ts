@@ -160,7 +160,8 @@ export class RuleCompiler {
 
   /**
    * The AllowMap of one rule: peers x ports. Named ports resolve on the destination pod: for ingress that is
-   * the subject (`subject` bindings), for egress each destination class. External peers never match a name.
+   * the subject (`subjectNamedPorts`), for egress each destination class; an external destination has no
+   * named ports, so egress to external addresses never matches a name.
    */
   ruleMap(
     peers: Bitset,
@@ -177,7 +178,8 @@ export class RuleCompiler {
     if (direction === 'ingress') {
       let resolved = space.none;
       for (const n of named) resolved = space.union(resolved, this.namedPortsOn(n, subjectNamedPorts?.get(n.name)));
-      return m.union(AllowMap.rect(peers.and(this.allClasses), resolved, space), space);
+      // the destination is the subject pod itself, so the name resolves for every source, external ones too
+      return AllowMap.rect(peers, space.union(numeric, resolved), space);
     }
     for (const n of named) {
       for (const g of this.namedPortGroups(n.name)) {

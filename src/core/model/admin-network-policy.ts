@@ -5,10 +5,10 @@
  */
 import { FieldReader, join, describe, type JsonObject } from './field-reader.js';
 import { parseCidr, type Cidr } from './ip-address.js';
-import type { LabelSelector } from './label-selector.js';
+import { MATCH_ALL, type LabelSelector } from './label-selector.js';
 import { readSelector } from './selector-reader.js';
 import { readAdminPolicyPort, type PolicyPort } from './policy-port.js';
-import type { Parsed } from './network-policy.js';
+import { parsedResult, type Parsed } from './network-policy.js';
 
 export type AdminAction = 'Allow' | 'Deny' | 'Pass';
 
@@ -54,8 +54,7 @@ export function parseBaselineAdminNetworkPolicy(name: string, spec: unknown): Pa
 
 function parseAdmin(tier: 'admin' | 'baseline', name: string, spec: unknown): Parsed<AdminPolicyModel> {
   const r = new FieldReader();
-  const model = readSpec(r, tier, name, spec);
-  return r.problems.length || !model ? { ok: false, problems: r.problems } : { ok: true, value: model };
+  return parsedResult(r, readSpec(r, tier, name, spec));
 }
 
 function readSpec(r: FieldReader, tier: 'admin' | 'baseline', name: string, spec: unknown): AdminPolicyModel | undefined {
@@ -99,11 +98,17 @@ function readNamespacedPods(r: FieldReader, parent: JsonObject, key: string, pat
   const o = r.object(parent, key, path);
   if (!o) return undefined;
   r.unknownKeys(o, ['namespaceSelector', 'podSelector'], p);
-  const namespaceSelector = readSelector(r, o, 'namespaceSelector', p);
-  const podSelector = readSelector(r, o, 'podSelector', p);
-  if (!namespaceSelector) r.fail(join(p, 'namespaceSelector'), 'is required ({} selects all namespaces)');
-  if (!podSelector) r.fail(join(p, 'podSelector'), 'is required ({} selects all pods)');
-  if (!namespaceSelector || !podSelector) return undefined;
+  // both are required by the CRD schema; a manifest that omits one is read as {} (as Go's zero value is)
+  let namespaceSelector = readSelector(r, o, 'namespaceSelector', p);
+  let podSelector = readSelector(r, o, 'podSelector', p);
+  if (!namespaceSelector) {
+    r.warn(join(p, 'namespaceSelector'), 'is required by the API (the server would reject this object); read as {} (all namespaces)');
+    namespaceSelector = MATCH_ALL;
+  }
+  if (!podSelector) {
+    r.warn(join(p, 'podSelector'), 'is required by the API (the server would reject this object); read as {} (all pods)');
+    podSelector = MATCH_ALL;
+  }
   return { kind: 'pods', namespaceSelector, podSelector };
 }
 

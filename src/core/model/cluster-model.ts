@@ -8,6 +8,7 @@ import {
   type AdminPolicyModel,
 } from './admin-network-policy.js';
 import { parseNetworkPolicy, type NetworkPolicyModel } from './network-policy.js';
+import type { FieldProblem } from './field-reader.js';
 import type { ObjectProblem } from './object-problem.js';
 import type { Snapshot, SnapshotContent, SnapshotNode, SnapshotPod } from './snapshot.js';
 import { workloadKey } from './workload.js';
@@ -26,10 +27,11 @@ export interface PodModel extends SnapshotPod {
 
 export interface ClusterModel {
   readonly namespaces: ReadonlyMap<string, NamespaceModel>;
-  /** Pods that take part in traffic (terminal pods are left out: their IPs may be reused). */
+  /**
+   * Every pod. Terminal pods (Succeeded/Failed) stay, as members of their workload (a Job or CronJob runs
+   * again with the same labels), but without IPs: a finished pod's IP may already belong to another pod.
+   */
   readonly pods: readonly PodModel[];
-  /** Pods left out, with why. */
-  readonly excludedPods: readonly { pod: SnapshotPod; reason: string }[];
   readonly networkPolicies: readonly NetworkPolicyModel[];
   /** AdminNetworkPolicies in evaluation order: priority, then name. */
   readonly adminPolicies: readonly AdminPolicyModel[];
@@ -50,14 +52,10 @@ export function buildClusterModel(snapshot: SnapshotContent | Snapshot): { model
     namespaces.set(ns.name, { name: ns.name, labels: { ...ns.labels, [NAMESPACE_NAME_LABEL]: ns.name } });
   }
   const pods: PodModel[] = [];
-  const excludedPods: { pod: SnapshotPod; reason: string }[] = [];
   for (const pod of snapshot.pods) {
     ensureNamespace(pod.namespace);
-    if (pod.phase && TERMINAL_PHASES.has(pod.phase)) {
-      excludedPods.push({ pod, reason: `phase ${pod.phase}` });
-      continue;
-    }
-    pods.push({ ...pod, workloadKey: workloadKey({ namespace: pod.namespace, ...pod.workload }) });
+    const terminal = pod.phase !== undefined && TERMINAL_PHASES.has(pod.phase);
+    pods.push({ ...pod, ...(terminal ? { ips: [] } : {}), workloadKey: workloadKey({ namespace: pod.namespace, ...pod.workload }) });
   }
   const networkPolicies: NetworkPolicyModel[] = [];
   for (const np of snapshot.networkPolicies) {
@@ -65,13 +63,13 @@ export function buildClusterModel(snapshot: SnapshotContent | Snapshot): { model
     ensureNamespace(namespace);
     const parsed = parseNetworkPolicy(namespace, np.name, np.spec);
     if (parsed.ok) networkPolicies.push(parsed.value);
-    else for (const p of parsed.problems) problems.push(objectProblem(np.origin, `NetworkPolicy ${namespace}/${np.name}`, p));
+    for (const p of parsed.ok ? parsed.warnings : parsed.problems) problems.push(objectProblem(np.origin, `NetworkPolicy ${namespace}/${np.name}`, p));
   }
   const adminPolicies: AdminPolicyModel[] = [];
   for (const anp of snapshot.adminNetworkPolicies) {
     const parsed = parseAdminNetworkPolicy(anp.name, anp.spec);
     if (parsed.ok) adminPolicies.push(parsed.value);
-    else for (const p of parsed.problems) problems.push(objectProblem(anp.origin, `AdminNetworkPolicy ${anp.name}`, p));
+    for (const p of parsed.ok ? parsed.warnings : parsed.problems) problems.push(objectProblem(anp.origin, `AdminNetworkPolicy ${anp.name}`, p));
   }
   adminPolicies.sort((a, b) => a.priority - b.priority || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < adminPolicies.length; i++) {
@@ -89,18 +87,18 @@ export function buildClusterModel(snapshot: SnapshotContent | Snapshot): { model
   let baselinePolicy: AdminPolicyModel | undefined;
   for (const banp of snapshot.baselineAdminNetworkPolicies) {
     const parsed = parseBaselineAdminNetworkPolicy(banp.name, banp.spec);
-    if (!parsed.ok) {
-      for (const p of parsed.problems) problems.push(objectProblem(banp.origin, `BaselineAdminNetworkPolicy ${banp.name}`, p));
-    } else if (baselinePolicy) {
+    for (const p of parsed.ok ? parsed.warnings : parsed.problems) problems.push(objectProblem(banp.origin, `BaselineAdminNetworkPolicy ${banp.name}`, p));
+    if (!parsed.ok) continue;
+    if (baselinePolicy) {
       problems.push({ severity: 'error', origin: banp.origin, object: `BaselineAdminNetworkPolicy ${banp.name}`, message: 'only one BaselineAdminNetworkPolicy (named "default") may exist' });
     } else baselinePolicy = parsed.value;
   }
   return {
-    model: { namespaces, pods, excludedPods, networkPolicies, adminPolicies, baselinePolicy, nodes: snapshot.nodes },
+    model: { namespaces, pods, networkPolicies, adminPolicies, baselinePolicy, nodes: snapshot.nodes },
     problems,
   };
 }
 
-function objectProblem(origin: string | undefined, object: string, p: { path: string; message: string }): ObjectProblem {
-  return { severity: 'error', ...(origin ? { origin } : {}), object, field: p.path, message: p.message };
+function objectProblem(origin: string | undefined, object: string, p: FieldProblem): ObjectProblem {
+  return { severity: p.severity, ...(origin ? { origin } : {}), object, field: p.path, message: p.message };
 }

@@ -8,6 +8,8 @@ export interface FieldProblem {
   readonly path: string;
   /** What is wrong and what was expected. */
   readonly message: string;
+  /** Warnings do not stop analysis: the value is read in the documented lenient way. */
+  readonly severity: 'error' | 'warning';
 }
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -17,7 +19,15 @@ export class FieldReader {
   readonly problems: FieldProblem[] = [];
 
   fail(path: string, message: string): void {
-    this.problems.push({ path, message });
+    this.problems.push({ path, message, severity: 'error' });
+  }
+
+  warn(path: string, message: string): void {
+    this.problems.push({ path, message, severity: 'warning' });
+  }
+
+  get hasErrors(): boolean {
+    return this.problems.some((p) => p.severity === 'error');
   }
 
   isObject(v: unknown): v is JsonObject {

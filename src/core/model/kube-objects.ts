@@ -58,8 +58,12 @@ function metaOf(r: FieldReader, obj: JsonObject) {
   (r.list(meta, 'ownerReferences', 'metadata') ?? []).forEach((o, i) => {
     const p = join('metadata.ownerReferences', i);
     if (!r.isObject(o)) return r.fail(p, `expected an object, found ${describe(o)}`);
-    const kind = r.string(o, 'kind', p, true);
     const oname = r.string(o, 'name', p, true);
+    let kind = r.string(o, 'kind', p);
+    if (kind === undefined && oname) {
+      r.warn(join(p, 'kind'), `is missing; the pod is grouped under workload ${oname}[Pod]`);
+      kind = 'Pod';
+    }
     if (kind && oname) {
       owners.push({ kind, name: oname });
       if (o['controller'] === true) controller = { kind, name: oname };
@@ -76,14 +80,22 @@ function readContainerPorts(r: FieldReader, podSpec: JsonObject, path: string): 
     (r.list(podSpec, key, path) ?? []).forEach((c, i) => {
       const cp = join(join(path, key), i);
       if (!r.isObject(c)) return r.fail(cp, `expected a container object, found ${describe(c)}`);
+      // a malformed containerPort only loses that port (a named port then resolves on nothing): warn, go on
       (r.list(c, 'ports', cp) ?? []).forEach((port, j) => {
         const pp = join(join(cp, 'ports'), j);
-        if (!r.isObject(port)) return r.fail(pp, `expected a port object, found ${describe(port)}`);
-        const num = r.integer(port, 'containerPort', pp, 1, MAX_PORT, true);
-        const name = r.string(port, 'name', pp);
-        const proto = r.string(port, 'protocol', pp) ?? 'TCP';
-        if (!PROTOCOLS.includes(proto as Protocol)) return r.fail(join(pp, 'protocol'), `"${proto}" is not one of ${PROTOCOLS.join(', ')}`);
-        if (num !== undefined) out.push({ port: num, protocol: proto as Protocol, ...(name ? { name } : {}) });
+        if (!r.isObject(port)) return r.warn(pp, `expected a port object, found ${describe(port)}; port ignored`);
+        const num = port['containerPort'];
+        const name = typeof port['name'] === 'string' ? port['name'] : undefined;
+        const proto = port['protocol'] ?? 'TCP';
+        const unknown = Object.keys(port).filter((k) => !['containerPort', 'name', 'protocol', 'hostPort', 'hostIP'].includes(k));
+        if (typeof num !== 'number' || !Number.isInteger(num) || num < 1 || num > MAX_PORT) {
+          const hint = unknown.length ? ` (unknown field${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}: a misspelling?)` : '';
+          return r.warn(join(pp, 'containerPort'), `expected a port number from 1 to ${MAX_PORT}, found ${describe(num)}${hint}; port${name ? ` "${name}"` : ''} ignored`);
+        }
+        if (typeof proto !== 'string' || !PROTOCOLS.includes(proto as Protocol)) {
+          return r.warn(join(pp, 'protocol'), `expected one of ${PROTOCOLS.join(', ')}, found ${describe(proto)}; port ignored`);
+        }
+        out.push({ port: num, protocol: proto as Protocol, ...(name ? { name } : {}) });
       });
     });
   }
@@ -133,7 +145,7 @@ export function objectsToContent(objects: readonly SourcedObject[]): ObjectsToCo
   const seen = new Map<string, string>();
 
   const report = (origin: string, object: string, r: FieldReader) => {
-    for (const p of r.problems) problems.push({ severity: 'error', origin, object, field: p.path, message: p.message });
+    for (const p of r.problems) problems.push({ severity: p.severity, origin, object, field: p.path, message: p.message });
   };
 
   for (const { origin, object } of objects) {
@@ -207,7 +219,7 @@ export function objectsToContent(objects: readonly SourcedObject[]): ObjectsToCo
           ...(status && typeof status['phase'] === 'string' ? { phase: status['phase'] } : {}),
           ports,
         };
-        if (!r.problems.length) pods.push(pod);
+        if (!r.hasErrors) pods.push(pod);
         break;
       }
       case 'NetworkPolicy':
@@ -260,7 +272,7 @@ export function objectsToContent(objects: readonly SourcedObject[]): ObjectsToCo
     const ports = readContainerPorts(r, tspec, join(w.templatePath, 'spec'));
     const hostNetwork = r.boolean(tspec, 'hostNetwork', join(w.templatePath, 'spec')) ?? false;
     report(w.origin, `${w.kind} ${w.namespace}/${w.name}`, r);
-    if (r.problems.length) continue;
+    if (r.hasErrors) continue;
     resolved.push({
       namespace: w.namespace,
       name: `${top.name}-${top.kind.toLowerCase()}-template`,

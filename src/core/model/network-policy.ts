@@ -30,13 +30,17 @@ export interface NetworkPolicyModel {
   readonly egress: readonly NetworkPolicyRule[];
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; problems: FieldProblem[] };
+/** A parse result: the value (possibly with warnings), or the problems that make it unusable. */
+export type Parsed<T> = { ok: true; value: T; warnings: FieldProblem[] } | { ok: false; problems: FieldProblem[] };
+
+export function parsedResult<T>(r: FieldReader, value: T | undefined): Parsed<T> {
+  return r.hasErrors || value === undefined ? { ok: false, problems: r.problems } : { ok: true, value, warnings: r.problems };
+}
 
 /** Parses a NetworkPolicy `spec` (path prefix `spec`). */
 export function parseNetworkPolicy(namespace: string, name: string, spec: unknown): Parsed<NetworkPolicyModel> {
   const r = new FieldReader();
-  const model = readSpec(r, namespace, name, spec);
-  return r.problems.length || !model ? { ok: false, problems: r.problems } : { ok: true, value: model };
+  return parsedResult(r, readSpec(r, namespace, name, spec));
 }
 
 function readSpec(r: FieldReader, namespace: string, name: string, spec: unknown): NetworkPolicyModel | undefined {

@@ -28,7 +28,8 @@ export function topController(
   owner: { kind: string; name: string } | undefined,
   ownerOfOwner?: { kind: string; name: string },
 ): WorkloadRef {
-  if (!owner) return { namespace, name: podName, kind: 'Pod' };
+  // a mirror (static) pod is "owned" by its Node: it is its own workload
+  if (!owner || owner.kind === 'Node') return { namespace, name: podName, kind: 'Pod' };
   if (ownerOfOwner && (owner.kind === 'ReplicaSet' || owner.kind === 'Job')) return { namespace, name: ownerOfOwner.name, kind: ownerOfOwner.kind };
   if (owner.kind === 'ReplicaSet') {
     const hash = podLabels['pod-template-hash'];
