@@ -14,15 +14,16 @@ export function buildProgram(ctx: CliContext): Command {
   const program = new Command('netpol-audit')
     .description('Audit Kubernetes network containment: exact connectivity, history, findings and quarterly reports.')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
-    .configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    .showHelpAfterError('(run with --help for usage)');
   program.addCommand(connectivityCommand(ctx));
   program.addCommand(diffCommand(ctx));
-  const exitOverride = (c: Command) => {
+  // commands built separately do not inherit these settings: apply them down the tree
+  const configure = (c: Command) => {
     c.exitOverride();
-    c.commands.forEach(exitOverride);
+    c.configureOutput({ writeOut: (s) => ctx.stdout.write(s), writeErr: (s) => ctx.stderr.write(s) });
+    c.commands.forEach(configure);
   };
-  exitOverride(program);
+  configure(program);
   return program;
 }
 
