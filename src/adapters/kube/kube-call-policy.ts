@@ -57,12 +57,12 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** The metav1.Status in an ApiException body: client-node gives the raw text for most codes, nothing for 401. */
 function statusOf(body: unknown): { reason?: string; message?: string } {
-  let b = body;
-  if (typeof b === 'string') {
+  let b: unknown = body;
+  if (typeof body === 'string') {
     try {
-      b = JSON.parse(b);
+      b = JSON.parse(body);
     } catch {
-      return b.trim() ? { message: b.trim().slice(0, 300) } : {};
+      return body.trim() ? { message: body.trim().slice(0, 300) } : {};
     }
   }
   if (!isObject(b)) return {};
@@ -201,7 +201,7 @@ export function qualifiedResource(a: Pick<ResourceAccess, 'resource' | 'group'>)
 export function forbiddenMessage(access: ResourceAccess, serverMessage?: string): string {
   const scope = access.namespace ? `in namespace ${access.namespace}` : 'at cluster scope';
   const user = serverMessage?.match(/User "([^"]*)"/)?.[1];
-  const group = access.group ? `API group ${access.group}` : 'the core API group ("")';
+  const group = access.group ? `API group ${access.group}` : 'the core API group ""';
   return (
     `forbidden: cannot ${access.verb} ${qualifiedResource(access)} ${scope}${user !== undefined ? ` as user "${user}"` : ''} ` +
     `(grant ${access.verb} on ${access.resource} in ${group}; see ${RBAC_FILE_HINT})`
