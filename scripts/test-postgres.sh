@@ -81,11 +81,11 @@ up() {
   local port
   port=$(cat "$DIR/port")
   if ! as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $DIR/socket -c fsync=off -c max_connections=200" start >/dev/null; then
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $DIR/socket -c fsync=off -c max_connections=200" start >/dev/null 9>&-; then
     # the port may have been taken since the first start: pick another one and retry once
     free_port >"$DIR/port"; port=$(cat "$DIR/port")
     as_owner "$BIN/pg_ctl" -D "$DIR/data" -l "$DIR/server.log" -w -t 60 \
-      -o "-c listen_addresses=127.0.0.1 -p $port -k $DIR/socket -c fsync=off -c max_connections=200" start >/dev/null \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $DIR/socket -c fsync=off -c max_connections=200" start >/dev/null 9>&- \
       || { tail -n 20 "$DIR/server.log" >&2; die "the server did not start"; }
   fi
   if [ "$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != 1 ]; then
@@ -99,6 +99,9 @@ up() {
 
 down() {
   BIN=$(find_bin_dir)
+  [ -d "$DIR" ] || return 0
+  exec 9>"$DIR.lock"
+  flock -w 120 9 || die "timed out waiting for another test-postgres.sh on $DIR.lock"
   if running; then as_owner "$BIN/pg_ctl" -D "$DIR/data" -m fast -w stop >/dev/null; fi
   rm -rf "$DIR" "$DIR.lock"
 }
