@@ -39,7 +39,6 @@ const RUN = Math.random().toString(36).slice(2, 8);
 const NS = { shop: `c-${RUN}-shop`, pay: `c-${RUN}-pay`, beta: `c-${RUN}-beta`, rbac: `c-${RUN}-rbac` };
 
 let state: ClustersState;
-let startedHere = false;
 let tmp: string;
 let alphaAdmin: KubeHttp;
 let betaAdmin: KubeHttp;
@@ -278,9 +277,7 @@ const availability = clusterAvailability();
 describeWith('kube-apiserver', availability, 'cluster collector against real kube-apiservers', () => {
   beforeAll(
     async () => {
-      const started = await startClusters();
-      state = started.state;
-      startedHere = started.startedHere;
+      state = (await startClusters()).state;
       tmp = mkdtempSync(join(tmpdir(), 'netpol-collector-'));
       alphaAdmin = new KubeHttp(state.clusters.alpha, state.clusters.alpha.tokens.admin);
       betaAdmin = new KubeHttp(state.clusters.beta, state.clusters.beta.tokens.admin);
@@ -291,8 +288,8 @@ describeWith('kube-apiserver', availability, 'cluster collector against real kub
 
   afterAll(async () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
-    // the suite's own instance: stopped again if this run started it (RBAC objects and namespaces go with it)
-    if (startedHere) await stopClusters();
+    // the suite's own instance, always stopped: its namespaces, service accounts and RBAC objects go with it
+    await stopClusters();
   }, 60_000);
 
   it('collects alpha as the auditor, paging, and equals the same objects loaded as manifests', async () => {

@@ -80,14 +80,13 @@ async function testClusterScript(): Promise<TestClusterScript> {
   return script;
 }
 
-/** Starts (or reuses) the suite's clusters; `startedHere` says whether the suite should stop them again. */
-export async function startClusters(): Promise<{ state: ClustersState; startedHere: boolean }> {
+/** Starts (or reuses, e.g. after an interrupted run) the suite's clusters. */
+export async function startClusters(): Promise<{ state: ClustersState; reused: boolean }> {
   const s = await testClusterScript();
-  const wasRunning = (await s.status()).running;
-  await s.up();
+  const { reused } = await s.up();
   const state = s.readState(COLLECTOR_DIR);
   if (!state) throw new Error(`no state.json in ${COLLECTOR_DIR} after up`);
-  return { state, startedHere: !wasRunning };
+  return { state, reused };
 }
 
 export async function stopClusters(): Promise<void> {
