@@ -8,7 +8,7 @@ import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { collectClusters, LISTED_RESOURCES, type CollectorHooks } from '../../../src/adapters/kube/cluster-collector.js';
 import type { ClusterTarget, CollectOptions, CollectResult } from '../../../src/adapters/kube/cluster-target.js';
@@ -385,11 +385,10 @@ describeWith('kube-apiserver', availability, 'cluster collector against real kub
   });
 
   it('RBAC: the shipped ClusterRole suffices, grants exactly what is read, and every single rule/resource/verb of it is needed', async () => {
-    const role = parseYaml(readFileSync(join(REPO_ROOT, 'config/deploy/rbac.yaml'), 'utf8')) as {
-      kind: string;
-      rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[];
-    };
-    expect(role.kind).toBe('ClusterRole');
+    type Role = { kind: string; metadata: { name: string }; rules: { apiGroups: string[]; resources: string[]; verbs: string[] }[] };
+    const docs = parseAllDocuments(readFileSync(join(REPO_ROOT, 'config/deploy/rbac.yaml'), 'utf8')).map((d) => d.toJS() as Role);
+    const role = docs.find((d) => d?.kind === 'ClusterRole' && d.metadata?.name === 'netpol-audit-reader');
+    if (!role) throw new Error('config/deploy/rbac.yaml has no ClusterRole netpol-audit-reader');
     const rules = role.rules;
 
     // exactly: the (group, resource, verb) triples granted are the ones the collector uses
