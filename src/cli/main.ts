@@ -6,7 +6,10 @@ import { Command, CommanderError } from 'commander';
 import { UserError } from '../core/model/user-error.js';
 import type { CliContext } from './cli-context.js';
 import { connectivityCommand } from './commands/connectivity-command.js';
+import { auditCommand } from './commands/audit-command.js';
+import { checksCommand } from './commands/checks-command.js';
 import { diffCommand } from './commands/diff-command.js';
+import { DEFAULT_AUDIT_SETTINGS } from '../core/findings/audit-settings.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from '../version.js';
 
@@ -17,6 +20,8 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)');
   program.addCommand(connectivityCommand(ctx));
   program.addCommand(diffCommand(ctx));
+  program.addCommand(auditCommand(ctx));
+  program.addCommand(checksCommand(ctx));
   // commands built separately do not inherit these settings: apply them down the tree
   const configure = (c: Command) => {
     c.exitOverride();
@@ -36,11 +41,16 @@ export function defaultContext(): CliContext {
     loadStoredSnapshot: async () => {
       throw new UserError('the history store is not available in this build');
     },
+    loadAuditSettings: async () => DEFAULT_AUDIT_SETTINGS,
+    previousPeriodCounts: async () => undefined,
   };
 }
 
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {
   const program = buildProgram(ctx);
+  // commands report a non-zero outcome (e.g. findings over --fail-on) through process.exitCode
+  const before = process.exitCode;
+  process.exitCode = undefined;
   try {
     await program.parseAsync([...argv]);
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
@@ -55,6 +65,8 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
     }
     ctx.stderr.write(`netpol-audit: internal error (a bug; please report it with this output)\n${(e as Error)?.stack ?? String(e)}\n`);
     return EXIT.bug;
+  } finally {
+    process.exitCode = before;
   }
 }
 

@@ -43,6 +43,11 @@ export class AllowMap {
     return this.segments.length === 0;
   }
 
+  /** Whether every peer of `allPeers` is allowed every port (nothing is restricted). */
+  isFull(allPeers: Bitset, space: PortSpace): boolean {
+    return this.segments.length === 1 && this.segments[0]!.ports === space.all && this.segments[0]!.peers.equals(allPeers);
+  }
+
   peers(): Bitset {
     let b = Bitset.EMPTY;
     for (const s of this.segments) b = b.or(s.peers);

@@ -41,6 +41,7 @@ export interface ClusterAnalysis {
   readonly ports: PortSpace;
   readonly addresses: AddressSpace;
   readonly compiler: RuleCompiler;
+  readonly evaluator: CoverageEvaluator;
   readonly ingress: readonly DirectionCoverage[];
   readonly egress: readonly DirectionCoverage[];
   /** Pod-to-pod: for each source class, destination classes (disjoint) with the ports both ends allow. */
@@ -152,50 +153,78 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
   });
   const classes = index.classes;
   const compiler = new RuleCompiler(model, index, addresses, ports, settings);
-  const N = classes.length;
+  const evaluator = new CoverageEvaluator(model, index, compiler);
+  const ingress = evaluator.coverage('ingress');
+  const egress = evaluator.coverage('egress');
+  const reach = combineDirections(classes.length, ingress, egress, compiler);
+  return { settings, model, index, classes, ports, addresses, compiler, evaluator, ingress, egress, reach, warnings };
+}
 
-  // which policies select each class
-  const npBy: { ingress: NetworkPolicyModel[][]; egress: NetworkPolicyModel[][] } = {
-    ingress: classes.map(() => []),
-    egress: classes.map(() => []),
-  };
-  for (const np of model.networkPolicies) {
-    const members = index.namespaceClasses(np.namespace).and(index.podSelectorMatches(np.podSelector));
-    members.forEach((c) => {
-      if (np.affectsIngress) npBy.ingress[c]!.push(np);
-      if (np.affectsEgress) npBy.egress[c]!.push(np);
-    });
+/**
+ * Computes every class's coverage in one direction: which policies apply and the effective allow map.
+ * Classes with the same policies (and, for ingress, the same named-port bindings) share one evaluation;
+ * evaluations are cached across calls, so re-evaluating with a policy left out (redundancy checks) only
+ * recomputes the groups that policy touches.
+ */
+export class CoverageEvaluator {
+  private readonly npBy: Record<Direction, NetworkPolicyModel[][]>;
+  private readonly adminBy: AdminPolicyModel[][];
+  private readonly baselineMembers: Bitset;
+  private readonly cache = new Map<string, { id: number; allow: AllowMap }>();
+
+  constructor(
+    private readonly model: ClusterModel,
+    private readonly index: ClassIndex,
+    private readonly compiler: RuleCompiler,
+  ) {
+    const classes = index.classes;
+    this.npBy = { ingress: classes.map(() => []), egress: classes.map(() => []) };
+    for (const np of model.networkPolicies) {
+      this.subjectOf(np).forEach((c) => {
+        if (np.affectsIngress) this.npBy.ingress[c]!.push(np);
+        if (np.affectsEgress) this.npBy.egress[c]!.push(np);
+      });
+    }
+    this.adminBy = classes.map(() => []);
+    for (const anp of model.adminPolicies) this.subjectOf(anp).forEach((c) => this.adminBy[c]!.push(anp));
+    this.baselineMembers = model.baselinePolicy ? this.subjectOf(model.baselinePolicy) : Bitset.EMPTY;
   }
-  const subjectMembers = (a: AdminPolicyModel): Bitset =>
-    a.subject.kind === 'namespaces'
-      ? index.namespaceSelectorMatches(a.subject.namespaceSelector)
-      : index.namespaceSelectorMatches(a.subject.namespaceSelector).and(index.podSelectorMatches(a.subject.podSelector));
-  const adminBy: AdminPolicyModel[][] = classes.map(() => []);
-  for (const anp of model.adminPolicies) subjectMembers(anp).forEach((c) => adminBy[c]!.push(anp));
-  const baselineMembers = model.baselinePolicy ? subjectMembers(model.baselinePolicy) : Bitset.EMPTY;
 
-  const evaluate = (direction: Direction): DirectionCoverage[] => {
-    const groups = new Map<string, { id: number; allow: AllowMap }>();
-    return classes.map((c) => {
-      const nps = npBy[direction][c.id]!;
-      const admin = adminBy[c.id]!.filter((a) => a[direction].length > 0);
-      const baseline = model.baselinePolicy && model.baselinePolicy[direction].length > 0 && baselineMembers.has(c.id) ? model.baselinePolicy : undefined;
-      let key = `${nps.map((p) => p.id).join(',')}|${admin.map((a) => a.id).join(',')}|${baseline ? 'b' : ''}`;
+  /** Classes a policy selects (its subject). */
+  subjectOf(policy: NetworkPolicyModel | AdminPolicyModel): Bitset {
+    const index = this.index;
+    if ('namespace' in policy) return index.namespaceClasses(policy.namespace).and(index.podSelectorMatches(policy.podSelector));
+    const s = policy.subject;
+    return s.kind === 'namespaces'
+      ? index.namespaceSelectorMatches(s.namespaceSelector)
+      : index.namespaceSelectorMatches(s.namespaceSelector).and(index.podSelectorMatches(s.podSelector));
+  }
+
+  /** Coverage of every class in one direction, optionally as if some policies (by id) did not exist. */
+  coverage(direction: Direction, without: ReadonlySet<string> = new Set()): DirectionCoverage[] {
+    const { model, compiler } = this;
+    const ports = compiler.ports;
+    const baselinePolicy = model.baselinePolicy && !without.has(model.baselinePolicy.id) ? model.baselinePolicy : undefined;
+    return this.index.classes.map((c) => {
+      const nps = this.npBy[direction][c.id]!.filter((p) => !without.has(p.id));
+      const admin = this.adminBy[c.id]!.filter((a) => a[direction].length > 0 && !without.has(a.id));
+      const baseline = baselinePolicy && baselinePolicy[direction].length > 0 && this.baselineMembers.has(c.id) ? baselinePolicy : undefined;
+      let key = `${direction}|${nps.map((p) => p.id).join(',')}|${admin.map((a) => a.id).join(',')}|${baseline ? 'b' : ''}`;
       // ingress named ports resolve on the subject itself, so its bindings are part of the key
       let named: ReadonlyMap<string, readonly NamedPortBinding[]> = new Map();
       if (direction === 'ingress' && c.namedPorts.size) {
         named = c.namedPorts;
         key += `|${[...c.namedPorts].map(([n, b]) => `${n}:${b.map((x) => `${x.protocol}/${x.port}`).join(',')}`).join(';')}`;
       }
-      let g = groups.get(key);
+      let g = this.cache.get(key);
       if (!g) {
         const subject: SubjectPolicies = { networkPolicies: nps, admin, baseline };
         const allow =
           nps.length === 0 && admin.length === 0 && !baseline
             ? AllowMap.rect(compiler.allPeers, ports.all, ports)
             : effectiveAllowMap(compiler, direction, subject, named);
-        g = { id: groups.size, allow };
-        groups.set(key, g);
+        g = { id: this.cache.size, allow };
+        this.cache.set(key, g);
       }
       return {
         networkPolicies: nps.map((p) => p.id),
@@ -205,11 +234,7 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
         group: g.id,
       };
     });
-  };
-  const ingress = evaluate('ingress');
-  const egress = evaluate('egress');
-  const reach = combineDirections(N, ingress, egress, compiler);
-  return { settings, model, index, classes, ports, addresses, compiler, ingress, egress, reach, warnings };
+  }
 }
 
 /**
@@ -217,7 +242,13 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
  * Ingress maps are transposed once per distinct peer set, so each source sees which destination groups
  * admit it, and the combination is a few bitset intersections per source, never a pass over pod pairs.
  */
-function combineDirections(N: number, ingress: readonly DirectionCoverage[], egress: readonly DirectionCoverage[], compiler: RuleCompiler): AllowMap[] {
+export function combineDirections(
+  N: number,
+  ingress: readonly DirectionCoverage[],
+  egress: readonly DirectionCoverage[],
+  compiler: RuleCompiler,
+  sources?: readonly number[],
+): AllowMap[] {
   const space = compiler.ports;
   // destination groups: members and allow maps
   const groupMembers = new Map<number, number[]>();
@@ -249,7 +280,7 @@ function combineDirections(N: number, ingress: readonly DirectionCoverage[], egr
   sets.forEach((s, i) => s.peers.forEach((c) => admitted[c]!.push(i)));
   const memo = new Map<string, AllowMap>();
   const out: AllowMap[] = [];
-  for (let a = 0; a < N; a++) {
+  for (const a of sources ?? Array.from({ length: N }, (_, i) => i)) {
     const eg = egress[a]!;
     const key = `${eg.group}|${admitted[a]!.join(',')}`;
     let result = memo.get(key);
@@ -271,7 +302,7 @@ function combineDirections(N: number, ingress: readonly DirectionCoverage[], egr
       result = AllowMap.fromDisjoint(pieces, space);
       memo.set(key, result);
     }
-    out.push(result);
+    out[a] = result;
   }
   return out;
 }

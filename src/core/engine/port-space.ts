@@ -69,6 +69,11 @@ export class PortSpace {
     return Bitset.range(this.atomIndex(p, from), this.atomIndex(p, to) + 1);
   }
 
+  /** Whether a port set contains one (protocol, port). */
+  containsPort(id: PortSetId, p: Protocol, port: number): boolean {
+    return this.bits(id).has(this.atomIndex(p, port));
+  }
+
   protocolBits(p: Protocol): Bitset {
     return Bitset.range(this.offsets[p], this.offsets[p] + this.starts[p].length);
   }

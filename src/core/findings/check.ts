@@ -1,0 +1,52 @@
+/** A check: metadata (id, rationale, remediation, controls, severity) plus logic over audit facts. */
+import type { AuditFacts } from './audit-facts.js';
+import type { AuditSettings } from './audit-settings.js';
+import type { ControlId } from './controls.js';
+import type { Severity } from './severity.js';
+
+export type CheckCategory = 'isolation' | 'labels' | 'sprawl' | 'exposure' | 'hygiene' | 'governance';
+
+/** What a check reports; the audit adds cluster, severity, controls, fingerprint and suppression. */
+export interface FindingDraft {
+  readonly namespace?: string;
+  readonly workload?: string;
+  readonly policy?: string;
+  readonly message: string;
+  /** Distinguishes findings of one check on one object (e.g. `ingress`, `spec.egress[1]`); part of the fingerprint. */
+  readonly subject?: string;
+  /** Overrides the check's severity for this finding (e.g. outbound-only exposure is one level lower). */
+  readonly severity?: Severity;
+  readonly details?: Readonly<Record<string, unknown>>;
+}
+
+/** Policy counts from the previous period, for growth checks. */
+export interface PreviousPeriodCounts {
+  readonly label: string;
+  readonly takenAt: string;
+  readonly total: number;
+  readonly byNamespace: Readonly<Record<string, number>>;
+}
+
+export interface CheckContext {
+  readonly cluster: string;
+  readonly facts: AuditFacts;
+  readonly settings: AuditSettings;
+  readonly previous?: PreviousPeriodCounts;
+  /** ISO date of the audit (for expiry checks). */
+  readonly today: string;
+}
+
+export interface Check {
+  readonly id: string;
+  readonly title: string;
+  readonly category: CheckCategory;
+  readonly defaultSeverity: Severity;
+  /** Why it matters. */
+  readonly rationale: string;
+  /** What to do. */
+  readonly remediation: string;
+  /** A ready-to-apply YAML snippet, where one fits. */
+  readonly snippet?: string;
+  readonly controls: readonly ControlId[];
+  run(ctx: CheckContext): FindingDraft[];
+}

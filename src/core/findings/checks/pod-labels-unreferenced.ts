@@ -1,0 +1,40 @@
+import type { Check, FindingDraft } from '../check.js';
+import { meaningfulLabelKeys } from '../generated-labels.js';
+import type { LabelSelector } from '../../model/label-selector.js';
+
+export const podLabelsUnreferenced: Check = {
+  id: 'pod-labels-unreferenced',
+  title: 'Pods no selector can single out',
+  category: 'labels',
+  defaultSeverity: 'info',
+  rationale:
+    'When none of a pod\'s label keys appears in any pod selector, no policy targets the workload itself: it is covered only by namespace-wide rules. Often fine for simple namespaces; a sign of coarse segmentation elsewhere.',
+  remediation: 'If the workload needs access different from its neighbours, write a policy selecting it by its labels.',
+  controls: ['NIST-SC-7'],
+  run({ facts }) {
+    const { model } = facts.analysis;
+    if (!model.networkPolicies.length && !model.adminPolicies.length && !model.baselinePolicy) return [];
+    const keys = new Set<string>();
+    const add = (s: LabelSelector | null | undefined) => s?.requirements.forEach((r) => keys.add(r.key));
+    for (const np of model.networkPolicies) {
+      add(np.podSelector);
+      for (const r of [...np.ingress, ...np.egress]) for (const p of r.peers ?? []) if (p.kind === 'pods') add(p.podSelector);
+    }
+    for (const a of [...model.adminPolicies, ...(model.baselinePolicy ? [model.baselinePolicy] : [])]) {
+      if (a.subject.kind === 'pods') add(a.subject.podSelector);
+      for (const r of [...a.ingress, ...a.egress]) for (const p of r.peers) if (p.kind === 'pods') add(p.podSelector);
+    }
+    const out: FindingDraft[] = [];
+    for (const w of facts.workloads.values()) {
+      const own = new Set(w.pods.flatMap((p) => meaningfulLabelKeys(p.labels)));
+      if (!own.size || [...own].some((k) => keys.has(k))) continue;
+      out.push({
+        namespace: w.namespace,
+        workload: w.key,
+        message: `${w.key}: none of its label keys (${[...own].sort().join(', ')}) is used by any pod selector`,
+        details: { labels: [...own].sort() },
+      });
+    }
+    return out;
+  },
+};

@@ -1,0 +1,162 @@
+/**
+ * The audit: run every enabled check over the facts of one analysed snapshot, apply severity overrides
+ * and exceptions, and summarise. Pure: the caller passes the date.
+ */
+import type { ClusterAnalysis } from '../engine/analyse-cluster.js';
+import { sha256 } from '../model/canonical-json.js';
+import { computeAuditFacts, type AuditFacts } from './audit-facts.js';
+import type { AuditSettings, ExceptionRule } from './audit-settings.js';
+import type { PreviousPeriodCounts } from './check.js';
+import { CHECKS } from './check-registry.js';
+import { daysLeft, isExpired, matchingException } from './exceptions.js';
+import { containment, workloadExposure, type ScoreSummary, type WorkloadExposure } from './exposure.js';
+import type { Finding } from './finding.js';
+import { SEVERITIES, severityRank, type Severity } from './severity.js';
+
+export interface NamespaceSummary {
+  readonly namespace: string;
+  readonly workloads: number;
+  readonly pods: number;
+  readonly policies: number;
+  readonly defaultDeny: 'none' | 'ingress only' | 'egress only' | 'both';
+  readonly isolatedIngressPods: number;
+  readonly isolatedEgressPods: number;
+  readonly containment: ScoreSummary;
+}
+
+export interface AuditSummary {
+  readonly cluster: string;
+  readonly takenAt: string;
+  readonly namespaces: number;
+  readonly workloads: number;
+  readonly pods: number;
+  readonly policies: { readonly networkPolicies: number; readonly adminNetworkPolicies: number; readonly baselineAdminNetworkPolicies: number };
+  readonly namespacesWithFullDefaultDeny: number;
+  readonly podsIsolatedIngress: number;
+  readonly podsIsolatedEgress: number;
+  readonly workloadsInternetIngress: number;
+  readonly workloadsInternetEgress: number;
+  readonly unlabeledPods: number;
+  /** Unsuppressed findings per severity. */
+  readonly findingsBySeverity: Readonly<Record<Severity, number>>;
+  readonly suppressedFindings: number;
+  readonly checks: readonly { readonly id: string; readonly findings: number; readonly suppressed: number; readonly passed: boolean }[];
+  readonly exceptions: { readonly active: number; readonly expired: number; readonly expiringSoon: readonly (ExceptionRule & { daysLeft: number })[] };
+  readonly containment: ScoreSummary;
+}
+
+export interface AuditResult {
+  readonly findings: readonly Finding[];
+  readonly summary: AuditSummary;
+  readonly exposure: readonly WorkloadExposure[];
+  readonly namespaces: readonly NamespaceSummary[];
+  readonly facts: AuditFacts;
+}
+
+export interface AuditInput {
+  readonly cluster: string;
+  readonly takenAt: string;
+  readonly analysis: ClusterAnalysis;
+  readonly settings: AuditSettings;
+  /** YYYY-MM-DD (UTC) the audit is for: exception expiry is judged against it. */
+  readonly today: string;
+  readonly previous?: PreviousPeriodCounts;
+}
+
+export function fingerprint(parts: { check: string; cluster: string; namespace?: string; workload?: string; policy?: string; subject?: string }): string {
+  return sha256([parts.check, parts.cluster, parts.namespace ?? '', parts.workload ?? '', parts.policy ?? '', parts.subject ?? ''].join('\u0000')).slice(0, 16);
+}
+
+export function runAudit(input: AuditInput): AuditResult {
+  const { cluster, settings, today } = input;
+  const facts = computeAuditFacts(input.analysis);
+  const findings: Finding[] = [];
+  const checkStats: { id: string; findings: number; suppressed: number; passed: boolean }[] = [];
+  for (const check of CHECKS) {
+    if (settings.disabledChecks.includes(check.id)) continue;
+    const drafts = check.run({ cluster, facts, settings, today, ...(input.previous ? { previous: input.previous } : {}) });
+    const base = settings.severityOverrides[check.id] ?? check.defaultSeverity;
+    let suppressedCount = 0;
+    for (const d of drafts) {
+      // a per-finding severity is relative to the check's default: keep that offset under an override
+      const severity = d.severity ? SEVERITIES[Math.max(0, severityRank(base) - (severityRank(check.defaultSeverity) - severityRank(d.severity)))]! : base;
+      const scope = { check: check.id, cluster, ...(d.namespace ? { namespace: d.namespace } : {}), ...(d.workload ? { workload: d.workload } : {}), ...(d.policy ? { policy: d.policy } : {}) };
+      const exception = check.id === 'exception-expired' ? undefined : matchingException(scope, settings.exceptions, today);
+      if (exception) suppressedCount++;
+      findings.push({
+        ...scope,
+        severity,
+        message: d.message,
+        fingerprint: fingerprint({ ...scope, ...(d.subject ? { subject: d.subject } : {}) }),
+        suppressed: exception !== undefined,
+        ...(exception ? { suppression: { owner: exception.owner, reason: exception.reason, expires: exception.expires } } : {}),
+        controls: check.controls,
+        ...(d.details ? { details: d.details } : {}),
+      });
+    }
+    checkStats.push({ id: check.id, findings: drafts.length, suppressed: suppressedCount, passed: drafts.length === suppressedCount });
+  }
+  findings.sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      (a.check < b.check ? -1 : a.check > b.check ? 1 : 0) ||
+      (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
+      a.message.localeCompare(b.message),
+  );
+  const exposure = workloadExposure(facts);
+  const namespaces = summariseNamespaces(facts, exposure);
+  const model = input.analysis.model;
+  const allPods = [...facts.workloads.values()].flatMap((w) => w.pods);
+  const podsWhere = (pred: (w: typeof facts.workloads extends ReadonlyMap<string, infer W> ? W : never) => boolean) =>
+    [...facts.workloads.values()].filter(pred).reduce((n, w) => n + w.pods.length, 0);
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s && !f.suppressed).length])) as Record<Severity, number>;
+  const activeExceptions = settings.exceptions.filter((e) => !isExpired(e, today) && (!e.cluster || e.cluster === cluster));
+  const summary: AuditSummary = {
+    cluster,
+    takenAt: input.takenAt,
+    namespaces: facts.namespaces.size,
+    workloads: facts.workloads.size,
+    pods: allPods.length,
+    policies: {
+      networkPolicies: model.networkPolicies.length,
+      adminNetworkPolicies: model.adminPolicies.length,
+      baselineAdminNetworkPolicies: model.baselinePolicy ? 1 : 0,
+    },
+    namespacesWithFullDefaultDeny: namespaces.filter((n) => n.defaultDeny === 'both').length,
+    podsIsolatedIngress: podsWhere((w) => w.ingress.isolated),
+    podsIsolatedEgress: podsWhere((w) => w.egress.isolated),
+    workloadsInternetIngress: exposure.filter((e) => e.internetIngress).length,
+    workloadsInternetEgress: exposure.filter((e) => e.internetEgress).length,
+    unlabeledPods: allPods.filter((p) => Object.keys(p.labels).length === 0).length,
+    findingsBySeverity: bySeverity,
+    suppressedFindings: findings.filter((f) => f.suppressed).length,
+    checks: checkStats,
+    exceptions: {
+      active: activeExceptions.length,
+      expired: settings.exceptions.filter((e) => isExpired(e, today) && (!e.cluster || e.cluster === cluster)).length,
+      expiringSoon: activeExceptions.map((e) => ({ ...e, daysLeft: daysLeft(e, today) })).filter((e) => e.daysLeft <= settings.expiringSoonDays),
+    },
+    containment: containment(exposure),
+  };
+  return { findings, summary, exposure, namespaces, facts };
+}
+
+function summariseNamespaces(facts: AuditFacts, exposure: readonly WorkloadExposure[]): NamespaceSummary[] {
+  const policies = new Map<string, number>();
+  for (const p of facts.analysis.model.networkPolicies) policies.set(p.namespace, (policies.get(p.namespace) ?? 0) + 1);
+  return [...facts.namespaces.values()].map((ns) => {
+    const wl = ns.workloads.map((k) => facts.workloads.get(k)!);
+    const ingress = ns.defaultDeny.ingress.length > 0;
+    const egress = ns.defaultDeny.egress.length > 0;
+    return {
+      namespace: ns.name,
+      workloads: wl.length,
+      pods: ns.pods,
+      policies: policies.get(ns.name) ?? 0,
+      defaultDeny: ingress && egress ? 'both' : ingress ? 'ingress only' : egress ? 'egress only' : 'none',
+      isolatedIngressPods: wl.filter((w) => w.ingress.isolated).reduce((n, w) => n + w.pods.length, 0),
+      isolatedEgressPods: wl.filter((w) => w.egress.isolated).reduce((n, w) => n + w.pods.length, 0),
+      containment: containment(exposure.filter((e) => e.namespace === ns.name)),
+    };
+  });
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { checksMarkdownTable } from '../../../src/cli/formats/checks-table.js';
+import { runCliCaptured } from '../../support/cli-harness.js';
+
+describe('netpol-audit audit', () => {
+  it('prints a summary and findings for the bundled example', async () => {
+    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Cluster manifests \(snapshot 2026-10-01T00:00:00\.000Z\): containment [\d.]+\/100, grade [A-F]/);
+    expect(r.stdout).toMatch(/HIGH {5}default-deny-missing {15}namespace monitoring has default-deny: none/);
+    expect(r.stdout).toMatch(/MEDIUM {3}default-deny-missing {15}namespace payments has default-deny: ingress only/);
+  });
+
+  it('writes the JSON contract', async () => {
+    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop', '-o', 'json']);
+    const json = JSON.parse(r.stdout) as { findings: Record<string, unknown>[]; summary: Record<string, unknown> };
+    const f = json.findings.find((x) => x['check'] === 'workload-internet-exposed' && x['workload'] === 'shop/web[Deployment]')!;
+    expect(Object.keys(f).sort()).toEqual(['check', 'cluster', 'controls', 'fingerprint', 'message', 'namespace', 'severity', 'suppressed', 'workload']);
+    expect(f).toMatchObject({ severity: 'high', cluster: 'manifests', namespace: 'shop', suppressed: false });
+    expect(f['controls']).toContain('PCI-1.3.1');
+    expect(json.summary).toMatchObject({ cluster: 'manifests', namespaces: 5, workloads: 9 });
+  });
+
+  it('gates CI with --fail-on: exit 1 at or above the level, 0 below', async () => {
+    expect((await runCliCaptured(['audit', '--manifests', 'examples/shop', '--fail-on', 'high'])).code).toBe(1);
+    expect((await runCliCaptured(['audit', '--manifests', 'examples/shop', '--fail-on', 'critical'])).code).toBe(0);
+  });
+
+  it('writes SARIF 2.1.0 with rules and file locations of the policies', async () => {
+    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop', '-o', 'sarif']);
+    const sarif = JSON.parse(r.stdout);
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0].tool.driver.rules).toHaveLength(21);
+    const res = sarif.runs[0].results.find((x: { ruleId: string }) => x.ruleId === 'ingress-from-any-address');
+    expect(res.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: 'examples/shop/shop-policies.yaml' }, region: { startLine: 21 } });
+    expect(res.level).toBe('warning');
+  });
+
+  it('writes CSV with one row per finding', async () => {
+    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop', '-o', 'csv']);
+    const rows = r.stdout.trim().split('\n');
+    expect(rows[0]).toBe('cluster,severity,check,namespace,workload,policy,message,suppressed,exception_owner,exception_expires,controls,fingerprint');
+    expect(rows.length).toBeGreaterThan(20);
+  });
+
+  it('applies --require-label', async () => {
+    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--require-label', 'team', '-o', 'json']);
+    const ids = (JSON.parse(r.stdout).findings as { check: string; workload?: string }[]).filter((f) => f.check === 'pod-missing-required-labels').map((f) => f.workload);
+    expect(ids).toContain('monitoring/prometheus[Deployment]');
+    expect(ids).not.toContain('shop/web[Deployment]');
+  });
+});
+
+describe('netpol-audit checks', () => {
+  it('lists every check as JSON with metadata', async () => {
+    const json = JSON.parse((await runCliCaptured(['checks', '-o', 'json'])).stdout) as { id: string; severity: string; controls: string[] }[];
+    expect(json).toHaveLength(21);
+    expect(json.find((c) => c.id === 'default-deny-missing')).toMatchObject({ severity: 'high', controls: expect.arrayContaining(['CIS Kubernetes Benchmark 5.3.2']) });
+  });
+
+  it('keeps the README check table in sync with the registry', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const m = readme.match(/<!-- checks:start[^\n]*-->\n([\s\S]*?)<!-- checks:end -->/);
+    expect(m, 'README.md has no checks section').not.toBeNull();
+    expect(m![1]).toBe(checksMarkdownTable());
+  });
+});
