@@ -9,6 +9,9 @@ import { connectivityCommand } from './commands/connectivity-command.js';
 import { auditCommand } from './commands/audit-command.js';
 import { checksCommand } from './commands/checks-command.js';
 import { diffCommand } from './commands/diff-command.js';
+import { historyCommand } from './commands/history-command.js';
+import { snapshotCommand } from './commands/snapshot-command.js';
+import { storedSnapshotLoader } from './history-store-access.js';
 import { DEFAULT_AUDIT_SETTINGS } from '../core/findings/audit-settings.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from '../version.js';
@@ -20,6 +23,8 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)');
   program.addCommand(connectivityCommand(ctx));
   program.addCommand(diffCommand(ctx));
+  program.addCommand(snapshotCommand(ctx));
+  program.addCommand(historyCommand(ctx));
   program.addCommand(auditCommand(ctx));
   program.addCommand(checksCommand(ctx));
   // commands built separately do not inherit these settings: apply them down the tree
@@ -38,9 +43,7 @@ export function defaultContext(): CliContext {
     stderr: process.stderr,
     env: process.env,
     now: () => new Date(),
-    loadStoredSnapshot: async () => {
-      throw new UserError('the history store is not available in this build');
-    },
+    loadStoredSnapshot: storedSnapshotLoader(process.env),
     loadAuditSettings: async () => DEFAULT_AUDIT_SETTINGS,
     previousPeriodCounts: async () => undefined,
   };
