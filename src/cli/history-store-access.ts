@@ -5,9 +5,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import type { HistoryStore } from '../adapters/store/history-store.js';
 import { openChosenHistoryStore } from '../adapters/store/open-history-store.js';
-import { resolveSnapshotRef } from '../app/history/resolve-snapshot-ref.js';
+import { loadSnapshotByRef } from '../app/history/resolve-snapshot-ref.js';
 import type { Snapshot } from '../core/model/snapshot.js';
-import { UserError } from '../core/model/user-error.js';
 import type { CliContext } from './cli-context.js';
 import type { Reporter } from './console-reporter.js';
 
@@ -32,10 +31,8 @@ export async function withHistoryStore<T>(env: NodeJS.ProcessEnv, opts: Record<s
 export function storedSnapshotLoader(env: NodeJS.ProcessEnv): CliContext['loadStoredSnapshot'] {
   return (opts, ref, reporter: Reporter) =>
     withHistoryStore(env, opts, async (store): Promise<Snapshot> => {
-      const meta = await resolveSnapshotRef(store, ref, opts['cluster'] as string | undefined);
-      reporter.progress(`loading snapshot ${meta.id} of ${meta.cluster}, taken at ${meta.takenAt}, from ${store.location}`);
-      const snapshot = await store.getSnapshot(meta.id);
-      if (!snapshot) throw new UserError(`snapshot ${meta.id} was deleted (pruned) while it was being loaded`, 'run the command again');
+      const { meta, snapshot } = await loadSnapshotByRef(store, ref, opts['cluster'] as string | undefined);
+      reporter.progress(`loaded snapshot ${meta.id} of ${meta.cluster}, taken at ${meta.takenAt}, from ${store.location}`);
       return snapshot;
     });
 }

@@ -2,6 +2,7 @@
  * A snapshot reference (id, `latest`, a date or a timestamp) resolved against a history store. `latest` and
  * dates need one cluster: the one given, or the only one in the store.
  */
+import type { Snapshot } from '../../core/model/snapshot.js';
 import { parseSnapshotRef, type SnapshotRef } from '../../core/model/snapshot-ref.js';
 import { UserError } from '../../core/model/user-error.js';
 import type { HistoryStore, StoredSnapshotMeta } from '../../adapters/store/history-store.js';
@@ -44,4 +45,12 @@ export async function resolveSnapshotRef(store: HistoryStore, ref: string | Snap
     `no snapshot of cluster "${name}" was taken ${when}`,
     oldest ? `the oldest is snapshot ${oldest.id}, taken at ${oldest.takenAt}` : LIST_HINT,
   );
+}
+
+/** Resolves a reference and loads the snapshot it names. */
+export async function loadSnapshotByRef(store: HistoryStore, ref: string, cluster?: string): Promise<{ meta: StoredSnapshotMeta; snapshot: Snapshot }> {
+  const meta = await resolveSnapshotRef(store, ref, cluster);
+  const snapshot = await store.getSnapshot(meta.id);
+  if (!snapshot) throw new UserError(`snapshot ${meta.id} was deleted (pruned) while it was being read`, 'run the command again');
+  return { meta, snapshot };
 }

@@ -3,10 +3,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import type { StoredSnapshotMeta } from '../../adapters/store/history-store.js';
 import { isoInstant } from '../../adapters/store/iso-instant.js';
-import { resolveSnapshotRef } from '../../app/history/resolve-snapshot-ref.js';
+import { loadSnapshotByRef } from '../../app/history/resolve-snapshot-ref.js';
 import { sortKeys } from '../../core/model/canonical-json.js';
 import type { Snapshot } from '../../core/model/snapshot.js';
-import { UserError } from '../../core/model/user-error.js';
 import type { CliContext } from '../cli-context.js';
 import { addStoreOption, wholeNumber, withHistoryStore } from '../history-store-access.js';
 
@@ -118,9 +117,7 @@ function showCommand(ctx: CliContext): Command {
   addStoreOption(cmd);
   return cmd.action(async (ref: string, opts: Record<string, unknown>) => {
     await withHistoryStore(ctx.env, opts, async (store) => {
-      const meta = await resolveSnapshotRef(store, ref, opts['cluster'] as string | undefined);
-      const snapshot = await store.getSnapshot(meta.id);
-      if (!snapshot) throw new UserError(`snapshot ${meta.id} was deleted (pruned) while it was being read`, 'run the command again');
+      const { meta, snapshot } = await loadSnapshotByRef(store, ref, opts['cluster'] as string | undefined);
       if (opts['output'] === 'json') ctx.stdout.write(`${JSON.stringify(sortKeys(snapshot), null, 2)}\n`);
       else if (opts['output'] === 'yaml') ctx.stdout.write(toYaml(sortKeys(snapshot)));
       else ctx.stdout.write(snapshotSummary(meta, snapshot));
