@@ -37,8 +37,9 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
 }
 
-function listTxt(metas: readonly StoredSnapshotMeta[]): string {
-  if (metas.length === 0) return '(no snapshots)\n';
+function listTxt(metas: readonly StoredSnapshotMeta[], location: string): string {
+  // naming the store helps when a mistyped --store opened a new, empty one
+  if (metas.length === 0) return `(no snapshots in ${location})\n`;
   const rows = metas.map((m) => [
     m.id,
     m.cluster,
@@ -94,17 +95,18 @@ function listCommand(ctx: CliContext): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['txt', 'json']).default('txt'));
   addStoreOption(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
-    const metas = await withHistoryStore(ctx.env, opts, (store) =>
-      store.listSnapshots({
+    const { metas, location } = await withHistoryStore(ctx.env, opts, async (store) => ({
+      location: store.location,
+      metas: await store.listSnapshots({
         ...(opts['cluster'] !== undefined ? { cluster: opts['cluster'] as string } : {}),
         ...(opts['from'] !== undefined ? { from: opts['from'] as string } : {}),
         ...(opts['to'] !== undefined ? { to: opts['to'] as string } : {}),
         ...(opts['limit'] !== undefined ? { limit: opts['limit'] as number } : {}),
       }),
-    );
+    }));
     // the store gives the newest first with a limit; people read history oldest first
     const chronological = opts['limit'] !== undefined ? [...metas].reverse() : metas;
-    ctx.stdout.write(opts['output'] === 'json' ? `${JSON.stringify(chronological, null, 2)}\n` : listTxt(chronological));
+    ctx.stdout.write(opts['output'] === 'json' ? `${JSON.stringify(chronological, null, 2)}\n` : listTxt(chronological, location));
   });
 }
 

@@ -58,7 +58,7 @@ describe('history CLI', () => {
     expect(await ids(['--cluster', 'alpha'])).toEqual(['1', '3', '4']);
     expect(await ids(['--from', '2026-08-01', '--to', '2026-09-30'])).toEqual(['2', '3']);
     expect(await ids(['--limit', '2'])).toEqual(['3', '4']);
-    expect((await run(['history', 'list', '--cluster', 'gamma'])).stdout).toBe('(no snapshots)\n');
+    expect((await run(['history', 'list', '--cluster', 'gamma'])).stdout).toBe(`(no snapshots in ${store})\n`);
 
     const bad = await run(['history', 'list', '--from', '30/09/2026']);
     expect(bad.code).toBe(2);
@@ -120,7 +120,7 @@ describe('history CLI', () => {
   it('answers connectivity --snapshot latest exactly like connectivity --manifests of the same folder', async () => {
     await run(['snapshot', '--manifests', V1, '--cluster', 'alpha']);
     const fromStore = await run(['connectivity', '--snapshot', 'latest']);
-    const fromFolder = await runCliCaptured(['connectivity', '--manifests', V1]);
+    const fromFolder = await runCliCaptured(['connectivity', '--manifests', V1, '--cluster', 'alpha']);
     expect(fromStore.code).toBe(0);
     expect(fromFolder.code).toBe(0);
     expect(fromStore.stdout).toContain('shop/web[Deployment] => shop/db[Deployment] : TCP 5432');
@@ -130,8 +130,8 @@ describe('history CLI', () => {
   it('diffs two stored snapshots like the two folders', async () => {
     await run(['snapshot', '--manifests', V1, '--cluster', 'alpha', '--taken-at', '2026-06-30T00:00:00Z']);
     await run(['snapshot', '--manifests', V2, '--cluster', 'alpha', '--taken-at', '2026-09-30T00:00:00Z']);
-    const stored = await run(['diff', '--from', '2026-06-30', '--to', 'latest', '-o', 'json']);
-    const folders = await runCliCaptured(['diff', '--manifests-before', V1, '--manifests-after', V2, '-o', 'json']);
+    const stored = await run(['diff', '--from', '2026-06-30', '--to', 'latest', '--cluster', 'alpha', '-o', 'json']);
+    const folders = await runCliCaptured(['diff', '--manifests-before', V1, '--manifests-after', V2, '--cluster', 'alpha', '-o', 'json']);
     expect(stored.code).toBe(0);
     expect(JSON.parse(stored.stdout).changes.length).toBeGreaterThan(0);
     expect(stored.stdout).toBe(folders.stdout);
@@ -156,7 +156,7 @@ describe('history CLI', () => {
 
   it('takes the store from $NETPOL_AUDIT_STORE and names it, without password, when it cannot be reached', async () => {
     const viaEnv = await runCliCaptured(['history', 'list'], { env: { ...process.env, NETPOL_AUDIT_STORE: `sqlite:${store}` } });
-    expect(viaEnv.stdout).toBe('(no snapshots)\n');
+    expect(viaEnv.stdout).toBe(`(no snapshots in ${store})\n`);
     const bad = await runCliCaptured(['history', 'list', '--store', 'postgres://auditor:pa55word@127.0.0.1:1/history']);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toMatch(/^netpol-audit: cannot connect to the history store at postgres:\/\/auditor:\*\*\*@127\.0\.0\.1:1\/history: .*ECONNREFUSED/);
