@@ -6,7 +6,7 @@
 #   scripts/test-postgres.sh down   stop it and remove its data directory
 #
 # It listens on 127.0.0.1 only, on a free port chosen at first start, with password authentication over TCP
-# (the test role may create databases, so suites can use one fresh database each). As root, the server runs as
+# (the test role may create databases and roles, so suites can use one fresh database each and test privileges). As root, the server runs as
 # the `postgres` system user (created when missing), since initdb refuses to run as root.
 #
 # Environment: NETPOL_TEST_PG_DIR  state directory (default /tmp/netpol-audit-test-pg)
@@ -58,7 +58,11 @@ up() {
   mkdir -p "$DIR"
   exec 9>"$DIR.lock"
   flock -w 120 9 || die "timed out waiting for another test-postgres.sh on $DIR.lock"
-  if running; then return 0; fi
+  if ! running; then start; fi
+  ensure_role_and_database
+}
+
+start() {
   if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
     log "creating system user postgres"
     useradd --system --home-dir /var/lib/postgresql --shell /bin/sh postgres
@@ -88,13 +92,17 @@ up() {
       -o "-c listen_addresses=127.0.0.1 -p $port -k $DIR/socket -c fsync=off -c max_connections=200" start >/dev/null 9>&- \
       || { tail -n 20 "$DIR/server.log" >&2; die "the server did not start"; }
   fi
+  log "PostgreSQL is running on 127.0.0.1:$port"
+}
+
+ensure_role_and_database() {
   if [ "$(psql_admin -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != 1 ]; then
-    psql_admin -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'"
+    psql_admin -c "CREATE ROLE $ROLE LOGIN PASSWORD '$PASSWORD'"
   fi
+  psql_admin -c "ALTER ROLE $ROLE CREATEDB CREATEROLE"
   if [ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" != 1 ]; then
     psql_admin -c "CREATE DATABASE $DATABASE OWNER $ROLE"
   fi
-  log "PostgreSQL is running on 127.0.0.1:$port"
 }
 
 down() {

@@ -45,8 +45,9 @@ class PostgresConnection implements SqlConnection {
   private failure(e: unknown, connecting: boolean): unknown {
     if (e instanceof UserError) return e;
     const err = e as { message?: string; code?: string };
-    // a bug of ours (SQL syntax, undefined column) keeps its stack; everything else is the server's or network's
-    if (typeof err?.code === 'string' && /^42/.test(err.code)) return e;
+    // a bug of ours (SQL syntax, undefined column) keeps its stack; a missing privilege (42501) is the database's
+    // setup, and everything else is the server's or the network's
+    if (typeof err?.code === 'string' && /^42/.test(err.code) && err.code !== '42501') return e;
     const message = this.redact(err?.message ?? String(e));
     return connecting
       ? new EnvironmentError(`cannot connect to the history store at ${this.location}: ${message}`, 'check that the server runs, the URL, and the credentials')

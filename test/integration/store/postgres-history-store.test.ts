@@ -59,6 +59,33 @@ describeWith('PostgreSQL', server, 'PostgreSQL history store', () => {
       expect((err as Error).message).not.toContain(new URL(baseUrl).password);
     });
 
+    it('says which store lacks the privilege to create its schema', async () => {
+      const db = await freshDatabase(baseUrl);
+      dbs.push(db);
+      const role = `netpol_reader_${Date.now()}`;
+      const sql = async (url: string, ...statements: string[]) => {
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        try {
+          for (const s of statements) await c.query(s);
+        } finally {
+          await c.end();
+        }
+      };
+      await sql(db.url, `CREATE ROLE ${role} LOGIN PASSWORD 'reader-secret-pw'`, 'REVOKE CREATE ON SCHEMA public FROM PUBLIC');
+      const url = new URL(db.url);
+      url.username = role;
+      url.password = 'reader-secret-pw';
+      try {
+        const err = await openPostgresHistoryStore(url.toString()).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(EnvironmentError);
+        expect((err as Error).message).toMatch(new RegExp(`^the history store at postgres://${role}:\\*\\*\\*@.* failed: permission denied for schema public$`));
+      } finally {
+        await db.drop();
+        await sql(baseUrl, `DROP ROLE ${role}`);
+      }
+    });
+
     it('migrates a fresh database once when several stores open it at the same moment', async () => {
       const db = await freshDatabase(baseUrl);
       dbs.push(db);
