@@ -16,10 +16,12 @@ import {
   type DiffFormat,
 } from '../formats/diff-formats.js';
 import { failOnErrors, manifestSnapshot } from '../snapshot-input.js';
+import { driftBetween, driftSide } from '../../app/drift-between.js';
+import { driftJson, formatDriftMd, formatDriftTxt } from '../formats/drift-formats.js';
 
 export function diffCommand(ctx: CliContext): Command {
   const cmd = new Command('diff')
-    .description('compare connectivity between two manifest folders or two stored snapshots')
+    .description('compare two manifest folders or stored snapshots: connectivity, exposure, policies, labels and findings')
     .option('--manifests-before <dir>', 'manifest folder of the earlier state')
     .option('--manifests-after <dir>', 'manifest folder of the later state')
     .option('--from <ref>', 'stored snapshot of the earlier state (id, latest, or date)')
@@ -27,23 +29,39 @@ export function diffCommand(ctx: CliContext): Command {
     .option('--cluster <name>', 'cluster whose stored snapshots to compare')
     .option('--store <store>', 'history store: a file path, sqlite:PATH or postgres://...')
     .option('-q, --quiet', 'print no warnings or progress')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(DIFF_FORMATS).default('txt'));
+    .addOption(new Option('-o, --output <format>', 'output format').choices(DIFF_FORMATS).default('txt'))
+    .option('--connectivity-only', 'only the connectivity changes (skip exposure, policy, label and finding drift)');
   addEngineOptions(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
     const format = opts['output'] as DiffFormat;
     const reporter = consoleReporter({ quiet: Boolean(opts['quiet']), machineOutput: format === 'json' });
     const [before, after] = await loadPair(ctx, opts, reporter);
     const settings = engineSettingsFrom(opts);
-    const analyse = (s: Snapshot) => {
-      const { analysis, problems } = analyseSnapshot(s, settings);
+    if (opts['connectivityOnly']) {
+      const analyse = (s: Snapshot) => {
+        const { analysis, problems } = analyseSnapshot(s, settings);
+        reporter.problems(problems);
+        failOnErrors(problems, s.source.path ?? s.cluster);
+        return workloadConnectivity(analysis);
+      };
+      const changes = diffConnectivity(analyse(before), analyse(after));
+      if (format === 'json') ctx.stdout.write(`${JSON.stringify({ changes: connectivityChangesJson(changes) }, null, 2)}\n`);
+      else if (format === 'md') ctx.stdout.write(formatConnectivityChangesMd(changes));
+      else ctx.stdout.write(formatConnectivityChangesTxt(changes));
+      return;
+    }
+    const audit = await ctx.loadAuditSettings(opts);
+    const today = ctx.now().toISOString().slice(0, 10);
+    const side = (s: Snapshot) => {
+      const { side: d, problems } = driftSide(s, settings, audit, today);
       reporter.problems(problems);
       failOnErrors(problems, s.source.path ?? s.cluster);
-      return workloadConnectivity(analysis);
+      return d;
     };
-    const changes = diffConnectivity(analyse(before), analyse(after));
-    if (format === 'json') ctx.stdout.write(`${JSON.stringify({ changes: connectivityChangesJson(changes) }, null, 2)}\n`);
-    else if (format === 'md') ctx.stdout.write(formatConnectivityChangesMd(changes));
-    else ctx.stdout.write(formatConnectivityChangesTxt(changes));
+    const drift = driftBetween(side(before), side(after));
+    if (format === 'json') ctx.stdout.write(`${JSON.stringify(driftJson(drift), null, 2)}\n`);
+    else if (format === 'md') ctx.stdout.write(formatDriftMd(drift));
+    else ctx.stdout.write(formatDriftTxt(drift));
   });
 }
 

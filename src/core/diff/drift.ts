@@ -1,0 +1,167 @@
+/**
+ * Drift between two snapshots (or manifest folders) of one cluster: connections added, removed or
+ * changed; workloads newly exposed to the internet or to other namespaces; policies added, removed or
+ * modified (field by field); label changes that altered which policies cover a workload or namespace; and
+ * findings new, resolved and persisting (matched by fingerprint).
+ */
+import type { AuditFacts } from '../findings/audit-facts.js';
+import type { Finding } from '../findings/finding.js';
+import type { WorkloadConnectivity } from '../engine/workload-connectivity.js';
+import { selectorMatches, type LabelSelector } from '../model/label-selector.js';
+import type { Snapshot, SnapshotPolicy } from '../model/snapshot.js';
+import { diffConnectivity, type ConnectivityChange } from './connectivity-diff.js';
+import { diffObjects, type FieldChange } from './object-diff.js';
+
+export interface PolicyChange {
+  readonly change: 'added' | 'removed' | 'modified';
+  readonly kind: 'NetworkPolicy' | 'AdminNetworkPolicy' | 'BaselineAdminNetworkPolicy';
+  readonly namespace?: string;
+  readonly name: string;
+  /** `ns/name`, `anp/name`, `banp/name` (as findings name policies). */
+  readonly id: string;
+  readonly fields: readonly FieldChange[];
+}
+
+export interface ExposureChange {
+  readonly workload: string;
+  readonly direction: 'ingress' | 'egress';
+}
+
+export interface CrossNamespaceChange {
+  readonly workload: string;
+  /** Namespaces that can reach it now and could not before. */
+  readonly namespaces: readonly string[];
+}
+
+export interface CoverageChange {
+  /** `workload` or `namespace`. */
+  readonly kind: 'workload' | 'namespace';
+  readonly name: string;
+  readonly labels: readonly FieldChange[];
+  /** Policies covering it (selecting it, or for namespaces, whose namespaceSelectors match it) only now / only before. */
+  readonly nowCoveredBy: readonly string[];
+  readonly noLongerCoveredBy: readonly string[];
+}
+
+export interface Drift {
+  readonly connections: readonly ConnectivityChange[];
+  readonly newlyInternetExposed: readonly ExposureChange[];
+  readonly newlyCrossNamespaceExposed: readonly CrossNamespaceChange[];
+  readonly policies: readonly PolicyChange[];
+  readonly coverage: readonly CoverageChange[];
+  readonly findings: { readonly new: readonly Finding[]; readonly resolved: readonly Finding[]; readonly persisting: readonly Finding[] };
+}
+
+export interface DriftSide {
+  readonly snapshot: Snapshot;
+  readonly connectivity: WorkloadConnectivity;
+  readonly facts: AuditFacts;
+  readonly findings: readonly Finding[];
+}
+
+function policyList(s: Snapshot): { kind: PolicyChange['kind']; id: string; p: SnapshotPolicy }[] {
+  return [
+    ...s.networkPolicies.map((p) => ({ kind: 'NetworkPolicy' as const, id: `${p.namespace ?? 'default'}/${p.name}`, p })),
+    ...s.adminNetworkPolicies.map((p) => ({ kind: 'AdminNetworkPolicy' as const, id: `anp/${p.name}`, p })),
+    ...s.baselineAdminNetworkPolicies.map((p) => ({ kind: 'BaselineAdminNetworkPolicy' as const, id: `banp/${p.name}`, p })),
+  ];
+}
+
+/** What of a policy object counts as a change: labels, annotations and spec (not where it was read from). */
+function policyBody(p: SnapshotPolicy): unknown {
+  return { metadata: { labels: p.labels ?? {}, annotations: p.annotations ?? {} }, spec: p.spec };
+}
+
+export function diffPolicies(before: Snapshot, after: Snapshot): PolicyChange[] {
+  const b = new Map(policyList(before).map((x) => [`${x.kind}|${x.id}`, x]));
+  const a = new Map(policyList(after).map((x) => [`${x.kind}|${x.id}`, x]));
+  const out: PolicyChange[] = [];
+  for (const key of [...new Set([...b.keys(), ...a.keys()])].sort()) {
+    const x = b.get(key);
+    const y = a.get(key);
+    const ref = (y ?? x)!;
+    const base = { kind: ref.kind, ...(ref.p.namespace ? { namespace: ref.p.namespace } : {}), name: ref.p.name, id: ref.id };
+    if (!x) out.push({ ...base, change: 'added', fields: [] });
+    else if (!y) out.push({ ...base, change: 'removed', fields: [] });
+    else {
+      const fields = diffObjects(policyBody(x.p), policyBody(y.p));
+      if (fields.length) out.push({ ...base, change: 'modified', fields });
+    }
+  }
+  return out;
+}
+
+function coverage(before: DriftSide, after: DriftSide): CoverageChange[] {
+  const out: CoverageChange[] = [];
+  const covering = (f: AuditFacts, key: string) => {
+    const w = f.workloads.get(key)!;
+    return new Set([...w.ingress.networkPolicies, ...w.egress.networkPolicies, ...w.ingress.adminPolicies, ...w.egress.adminPolicies, ...(w.ingress.baseline || w.egress.baseline ? ['banp/default'] : [])]);
+  };
+  for (const [key, wa] of after.facts.workloads) {
+    const wb = before.facts.workloads.get(key);
+    if (!wb) continue;
+    const labels = diffObjects(wb.pods[0]?.labels ?? {}, wa.pods[0]?.labels ?? {});
+    if (!labels.length) continue;
+    const cb = covering(before.facts, key);
+    const ca = covering(after.facts, key);
+    const now = [...ca].filter((p) => !cb.has(p)).sort();
+    const gone = [...cb].filter((p) => !ca.has(p)).sort();
+    if (now.length || gone.length) out.push({ kind: 'workload', name: key, labels, nowCoveredBy: now, noLongerCoveredBy: gone });
+  }
+  // namespaces: which policies' namespaceSelectors (peers and admin subjects) match them
+  const nsCover = (side: DriftSide, ns: string) => {
+    const model = side.facts.analysis.model;
+    const labels = model.namespaces.get(ns)?.labels ?? {};
+    const hits = new Set<string>();
+    const matches = (sel: LabelSelector) => selectorMatches(sel, labels);
+    for (const np of model.networkPolicies) {
+      for (const rule of [...np.ingress, ...np.egress]) for (const p of rule.peers ?? []) if (p.kind === 'pods' && p.namespaceSelector && matches(p.namespaceSelector)) hits.add(np.id);
+    }
+    for (const a of [...model.adminPolicies, ...(model.baselinePolicy ? [model.baselinePolicy] : [])]) {
+      if (matches(a.subject.namespaceSelector)) hits.add(a.id);
+      for (const rule of [...a.ingress, ...a.egress]) for (const p of rule.peers) if ((p.kind === 'pods' || p.kind === 'namespaces') && matches(p.namespaceSelector)) hits.add(a.id);
+    }
+    return hits;
+  };
+  for (const [name, nsA] of after.facts.namespaces) {
+    const nsB = before.facts.namespaces.get(name);
+    if (!nsB) continue;
+    const labels = diffObjects(nsB.labels, nsA.labels);
+    if (!labels.length) continue;
+    const cb = nsCover(before, name);
+    const ca = nsCover(after, name);
+    const now = [...ca].filter((p) => !cb.has(p)).sort();
+    const gone = [...cb].filter((p) => !ca.has(p)).sort();
+    if (now.length || gone.length) out.push({ kind: 'namespace', name, labels, nowCoveredBy: now, noLongerCoveredBy: gone });
+  }
+  return out;
+}
+
+export function computeDrift(before: DriftSide, after: DriftSide): Drift {
+  const newlyInternetExposed: ExposureChange[] = [];
+  const newlyCrossNamespaceExposed: CrossNamespaceChange[] = [];
+  for (const [key, w] of after.facts.workloads) {
+    const prev = before.facts.workloads.get(key);
+    for (const d of ['ingress', 'egress'] as const) {
+      if (w[d].internet.length && !(prev && prev[d].internet.length)) newlyInternetExposed.push({ workload: key, direction: d });
+    }
+    const nsNow = [...w.ingress.peerNamespaces].filter((n) => n !== w.namespace);
+    const nsBefore = new Set(prev ? [...prev.ingress.peerNamespaces] : []);
+    const added = nsNow.filter((n) => !nsBefore.has(n)).sort();
+    if (added.length) newlyCrossNamespaceExposed.push({ workload: key, namespaces: added });
+  }
+  const fb = new Map(before.findings.map((f) => [f.fingerprint, f]));
+  const fa = new Map(after.findings.map((f) => [f.fingerprint, f]));
+  return {
+    connections: diffConnectivity(before.connectivity, after.connectivity),
+    newlyInternetExposed,
+    newlyCrossNamespaceExposed,
+    policies: diffPolicies(before.snapshot, after.snapshot),
+    coverage: coverage(before, after),
+    findings: {
+      new: after.findings.filter((f) => !fb.has(f.fingerprint)),
+      resolved: before.findings.filter((f) => !fa.has(f.fingerprint)),
+      persisting: after.findings.filter((f) => fb.has(f.fingerprint)),
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { runCliCaptured } from '../../support/cli-harness.js';
+
+const args = ['diff', '--manifests-before', 'examples/shop', '--manifests-after', 'examples/shop-v2'];
+
+describe('netpol-audit diff', () => {
+  it('keeps the diff JSON contract in `changes` and adds the drift sections', async () => {
+    const r = await runCliCaptured([...args, '-o', 'json']);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.changes).toContainEqual({ type: 'added', src: 'ops/backup[CronJob]', dst: 'shop/cart[Deployment]', before: null, after: { TCP: [9090] } });
+    expect(json.changes).toContainEqual({ type: 'changed', src: 'payments/api[Deployment]', dst: 'kube-system/coredns[Deployment]', before: 'All Connections', after: { TCP: [53], UDP: [53] } });
+    expect(json.exposure.newlyCrossNamespaceExposed).toEqual([{ workload: 'shop/cart[Deployment]', namespaces: ['kube-system', 'ops'] }]);
+    expect(json.policies.map((p: { change: string; name: string }) => `${p.change} ${p.name}`)).toEqual(['added default-deny-ingress', 'added prometheus-ui', 'added default-deny-egress', 'modified cart']);
+    expect(json.findings.new.map((f: { check: string }) => f.check)).toEqual(['peer-any-namespace']);
+  });
+
+  it('prints readable sections in txt', async () => {
+    const r = await runCliCaptured(args);
+    expect(r.stdout).toMatch(/^Connectivity \(14 changes\):\n/);
+    expect(r.stdout).toContain('+ ops/backup[CronJob] => shop/cart[Deployment] : TCP 9090');
+    expect(r.stdout).toContain('~ NetworkPolicy shop/cart\n    spec.ingress[1].from[0].namespaceSelector.matchLabels: {"kubernetes.io/metadata.name":"monitoring"} -> (absent)');
+  });
+
+  it('gives only the connectivity contract with --connectivity-only', async () => {
+    const json = JSON.parse((await runCliCaptured([...args, '-o', 'json', '--connectivity-only'])).stdout);
+    expect(Object.keys(json)).toEqual(['changes']);
+    expect(json.changes).toHaveLength(14);
+  });
+});

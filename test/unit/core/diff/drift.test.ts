@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { driftBetween, driftSide } from '../../../../src/app/drift-between.js';
+import { DEFAULT_AUDIT_SETTINGS } from '../../../../src/core/findings/audit-settings.js';
+import { DEFAULT_ENGINE_SETTINGS } from '../../../../src/core/engine/engine-settings.js';
+import { diffObjects, formatFieldChange } from '../../../../src/core/diff/object-diff.js';
+import { netpol, ns, pod, snapshotOf } from '../../../support/cluster-fixture.js';
+
+const side = (objects: unknown[]) => driftSide(snapshotOf(objects).snapshot, DEFAULT_ENGINE_SETTINGS, DEFAULT_AUDIT_SETTINGS, '2026-10-01').side;
+const base = () => [
+  ns('shop', { team: 'shop' }),
+  ns('ops', { team: 'ops' }),
+  pod('shop', 'web', { labels: { app: 'web' } }),
+  pod('shop', 'db', { labels: { app: 'db' } }),
+  pod('ops', 'backup', { labels: { app: 'backup' } }),
+  netpol('shop', 'deny', { podSelector: {}, policyTypes: ['Ingress'] }),
+  netpol('shop', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] }),
+];
+
+describe('drift', () => {
+  it('reports policy changes field by field, added and removed policies', () => {
+    const after = [
+      ...base().filter((o) => (o as { metadata: { name: string } }).metadata.name !== 'deny'),
+      netpol('shop', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5433 }] }] }),
+      netpol('shop', 'web', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: [{ port: 80 }] }] }),
+    ];
+    // the later copy of shop/db is ignored as a duplicate: keep only the new one
+    const dedup = after.filter((o, i) => !((o as { metadata: { name: string } }).metadata.name === 'db' && (o as { kind: string }).kind === 'NetworkPolicy' && i < 6));
+    const d = driftBetween(side(base()), side(dedup));
+    expect(d.policies.map((p) => [p.change, p.id, p.fields.map(formatFieldChange)])).toEqual([
+      ['modified', 'shop/db', ['spec.ingress[0].ports[0].port: 5432 -> 5433']],
+      ['removed', 'shop/deny', []],
+      ['added', 'shop/web', []],
+    ]);
+    expect(d.connections.find((c) => c.src === 'shop/web[Pod]' && c.dst === 'shop/db[Pod]')).toMatchObject({ type: 'changed', before: { TCP: [[5432, 5432]] }, after: { TCP: [[5433, 5433]] } });
+  });
+
+  it('lists workloads newly reachable from the internet or from other namespaces', () => {
+    const after = [...base(), netpol('shop', 'web-public', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { namespaceSelector: { matchLabels: { team: 'ops' } } }] }] })];
+    const d = driftBetween(side(base()), side(after));
+    expect(d.newlyInternetExposed).toEqual([{ workload: 'shop/web[Pod]', direction: 'ingress' }]);
+    expect(d.newlyCrossNamespaceExposed).toEqual([{ workload: 'shop/web[Pod]', namespaces: ['ops'] }]);
+  });
+
+  it('reports label changes that altered coverage, and not those that did not', () => {
+    const after = base().map((o) => (o as { metadata: { name: string; namespace?: string } }).metadata.name === 'db' && (o as { kind: string }).kind === 'Pod' ? pod('shop', 'db', { labels: { app: 'database' } }) : o);
+    const relabelled = base().map((o) => (o as { metadata: { name: string } }).metadata.name === 'backup' ? pod('ops', 'backup', { labels: { app: 'backup', tier: 'jobs' } }) : o);
+    const d = driftBetween(side(base()), side(after));
+    expect(d.coverage).toEqual([{ kind: 'workload', name: 'shop/db[Pod]', labels: [{ path: 'app', before: 'db', after: 'database' }], nowCoveredBy: [], noLongerCoveredBy: ['shop/db'] }]);
+    expect(driftBetween(side(base()), side(relabelled)).coverage).toEqual([]);
+  });
+
+  it('matches findings by fingerprint: new, resolved, persisting', () => {
+    const after = [...base().filter((o) => (o as { metadata: { name: string } }).metadata.name !== 'deny'), netpol('ops', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })];
+    const d = driftBetween(side(base()), side(after));
+    const key = (f: { check: string; namespace?: string }) => `${f.check} ${f.namespace ?? ''}`;
+    expect(d.findings.new.map(key)).toContain('pod-not-isolated shop'); // web lost its ingress isolation
+    expect(d.findings.persisting.map(key)).toContain('default-deny-missing shop'); // same problem, now worse: same fingerprint
+    expect(d.findings.resolved.map(key)).toContain('default-deny-missing ops');
+    expect(d.findings.persisting.length).toBeGreaterThan(0);
+    for (const f of d.findings.persisting) expect(d.findings.new).not.toContainEqual(f);
+  });
+});
+
+describe('object diff', () => {
+  it('yields paths with before and after values, absent sides left out', () => {
+    expect(diffObjects({ a: 1, b: { c: [1, 2] } }, { a: 1, b: { c: [1, 3, 4] }, d: 'x' })).toEqual([
+      { path: 'b.c[1]', before: 2, after: 3 },
+      { path: 'b.c[2]', after: 4 },
+      { path: 'd', after: 'x' },
+    ]);
+  });
+});
