@@ -19,6 +19,8 @@ export interface NamespaceSummary {
   readonly pods: number;
   readonly policies: number;
   readonly defaultDeny: 'none' | 'ingress only' | 'egress only' | 'both';
+  /** A default-deny exists, but an allow-all rule leaves every workload of the namespace open in that direction. */
+  readonly neutralised: boolean;
   readonly isolatedIngressPods: number;
   readonly isolatedEgressPods: number;
   readonly containment: ScoreSummary;
@@ -122,7 +124,7 @@ export function runAudit(input: AuditInput): AuditResult {
       adminNetworkPolicies: model.adminPolicies.length,
       baselineAdminNetworkPolicies: model.baselinePolicy ? 1 : 0,
     },
-    namespacesWithFullDefaultDeny: namespaces.filter((n) => n.defaultDeny === 'both').length,
+    namespacesWithFullDefaultDeny: namespaces.filter((n) => n.defaultDeny === 'both' && !n.neutralised).length,
     podsIsolatedIngress: podsWhere((w) => w.ingress.isolated),
     podsIsolatedEgress: podsWhere((w) => w.egress.isolated),
     workloadsInternetIngress: exposure.filter((e) => e.internetIngress).length,
@@ -148,12 +150,14 @@ function summariseNamespaces(facts: AuditFacts, exposure: readonly WorkloadExpos
     const wl = ns.workloads.map((k) => facts.workloads.get(k)!);
     const ingress = ns.defaultDeny.ingress.length > 0;
     const egress = ns.defaultDeny.egress.length > 0;
+    const neutralised = wl.length > 0 && ((ingress && wl.every((w) => w.ingress.open)) || (egress && wl.every((w) => w.egress.open)));
     return {
       namespace: ns.name,
       workloads: wl.length,
       pods: ns.pods,
       policies: policies.get(ns.name) ?? 0,
       defaultDeny: ingress && egress ? 'both' : ingress ? 'ingress only' : egress ? 'egress only' : 'none',
+      neutralised,
       isolatedIngressPods: wl.filter((w) => w.ingress.isolated).reduce((n, w) => n + w.pods.length, 0),
       isolatedEgressPods: wl.filter((w) => w.egress.isolated).reduce((n, w) => n + w.pods.length, 0),
       containment: containment(exposure.filter((e) => e.namespace === ns.name)),

@@ -1,0 +1,405 @@
+/**
+ * Builds the report view model (report-model.ts) from analysed snapshots: one per cluster for the period
+ * (its newest snapshot in the period), the previous period's for comparison and drift, and per-period
+ * figures for the trends. Pure: the caller loads history and passes the clock.
+ */
+import { computeDrift, type DriftSide } from '../diff/drift.js';
+import { formatFieldChange } from '../diff/object-diff.js';
+import type { AuditSettings } from '../findings/audit-settings.js';
+import { CHECKS, findCheck } from '../findings/check-registry.js';
+import { CONTROLS, CONTROL_IDS, controlLabel } from '../findings/controls.js';
+import { daysLeft, isExpired } from '../findings/exceptions.js';
+import type { Finding } from '../findings/finding.js';
+import type { AuditResult } from '../findings/run-audit.js';
+import { SEVERITIES, severityRank, type Severity } from '../findings/severity.js';
+import type { WorkloadConnectivity } from '../engine/workload-connectivity.js';
+import { formatConnectionSet } from '../model/connection-set.js';
+import { describeSelector } from '../model/label-selector.js';
+import type { Snapshot } from '../model/snapshot.js';
+import type {
+  BlastRadiusRow,
+  CheckGroup,
+  ClusterSection,
+  ConnectionChangeView,
+  ControlGroup,
+  DriftSection,
+  ExceptionView,
+  FindingView,
+  KeyFigure,
+  NamespaceRow,
+  PolicyAppendixRow,
+  PolicyChangeView,
+  ReportModel,
+  ReportPeriod,
+  SeverityGroup,
+  TrendSeries,
+} from './report-model.js';
+import { combineFigures, grade, inScope, percent, scopedFigures, scopedFindings, type NamespaceScope, type ScopedFigures } from './scoped-figures.js';
+
+export interface AnalysedSnapshot {
+  readonly meta: { readonly id: string; readonly takenAt: string; readonly contentHash: string; readonly serverVersion?: string; readonly failures: readonly string[] };
+  readonly snapshot: Snapshot;
+  readonly audit: AuditResult;
+  readonly connectivity: WorkloadConnectivity;
+}
+
+export interface ClusterPeriodData {
+  readonly cluster: string;
+  /** The newest snapshot taken in the period. */
+  readonly current?: AnalysedSnapshot;
+  /** The newest snapshot of the previous period. */
+  readonly previous?: AnalysedSnapshot;
+  /** Why there is no current snapshot (e.g. the last collection failure). */
+  readonly missingReason?: string;
+  /** Audits of the trend periods (oldest first; null where no snapshot exists), for trend figures. */
+  readonly trend: readonly { readonly period: ReportPeriod; readonly audit: AuditResult | null }[];
+}
+
+export interface ReportOptions {
+  readonly title?: string;
+  readonly organisation?: string;
+  readonly period: ReportPeriod;
+  readonly previousPeriod?: ReportPeriod;
+  readonly generatedAt: string;
+  readonly generator: string;
+  readonly settings: AuditSettings;
+  /** YYYY-MM-DD the report is produced on (exception expiry). */
+  readonly today: string;
+  readonly topWorkloads: number;
+  /** Limit the report to some namespaces (an email channel's view) and how to describe that. */
+  readonly scope?: { readonly matches: NamespaceScope; readonly description: string };
+  readonly signOff?: { readonly reviewer?: string; readonly role?: string; readonly date?: string };
+  /** Cap on listed connection changes in the drift section (totals stay complete). */
+  readonly maxDriftChanges?: number;
+}
+
+const FIGURE_LABELS: Record<KeyFigure['id'], string> = {
+  'containment-score': 'Containment score',
+  'namespaces-full-default-deny': 'Namespaces with full default-deny',
+  'pods-isolated-ingress': 'Pods isolated for ingress',
+  'pods-isolated-egress': 'Pods isolated for egress',
+  'workloads-internet-exposed': 'Workloads reachable from the internet',
+  'unlabeled-pods': 'Unlabeled pods',
+  policies: 'Policies',
+  'findings-critical': 'Critical findings',
+  'findings-high': 'High findings',
+  'findings-medium': 'Medium findings',
+  'findings-low': 'Low findings',
+  'exceptions-expiring': 'Exceptions expiring soon',
+};
+
+function figure(id: KeyFigure['id'], value: number | null, previous: number | null, better: KeyFigure['better'], context?: string): KeyFigure {
+  const delta = value !== null && previous !== null ? Math.round((value - previous) * 10) / 10 : null;
+  return { id, label: FIGURE_LABELS[id], value, previous, delta, better, ...(context ? { context } : {}) };
+}
+
+function keyFigures(cur: ScopedFigures | null, prev: ScopedFigures | null, expiring: number): KeyFigure[] {
+  const pct = (f: ScopedFigures | null, k: 'podsIsolatedIngress' | 'podsIsolatedEgress') => (f ? percent(f[k], f.pods) : null);
+  return [
+    figure('containment-score', cur?.score ?? null, prev?.score ?? null, 'higher', '/ 100'),
+    figure('namespaces-full-default-deny', cur?.namespacesFullDefaultDeny ?? null, prev?.namespacesFullDefaultDeny ?? null, 'higher', cur ? `of ${cur.namespaces} namespaces` : undefined),
+    figure('pods-isolated-ingress', pct(cur, 'podsIsolatedIngress'), pct(prev, 'podsIsolatedIngress'), 'higher', cur ? `% of ${cur.pods} pods` : undefined),
+    figure('pods-isolated-egress', pct(cur, 'podsIsolatedEgress'), pct(prev, 'podsIsolatedEgress'), 'higher', cur ? `% of ${cur.pods} pods` : undefined),
+    figure('workloads-internet-exposed', cur?.workloadsInternetIngress ?? null, prev?.workloadsInternetIngress ?? null, 'lower', cur ? `of ${cur.workloads} workloads` : undefined),
+    figure('unlabeled-pods', cur?.unlabeledPods ?? null, prev?.unlabeledPods ?? null, 'lower'),
+    figure('policies', cur?.policies ?? null, prev?.policies ?? null, 'neutral'),
+    figure('findings-critical', cur?.findings.critical ?? null, prev?.findings.critical ?? null, 'lower'),
+    figure('findings-high', cur?.findings.high ?? null, prev?.findings.high ?? null, 'lower'),
+    figure('findings-medium', cur?.findings.medium ?? null, prev?.findings.medium ?? null, 'lower'),
+    figure('findings-low', cur?.findings.low ?? null, prev?.findings.low ?? null, 'lower'),
+    figure('exceptions-expiring', expiring, null, 'lower', 'within the warning window'),
+  ];
+}
+
+function trends(clusters: readonly ClusterPeriodData[], scope: NamespaceScope): TrendSeries[] {
+  const periods = clusters[0]?.trend.map((t) => t.period) ?? [];
+  const perPeriod = periods.map((p, i) => ({
+    period: p.label,
+    figures: combineFigures(clusters.map((c) => c.trend[i]?.audit).filter((a): a is AuditResult => Boolean(a)).map((a) => scopedFigures(a, scope))),
+  }));
+  const series = (id: TrendSeries['id'], title: string, unit: TrendSeries['unit'], value: (f: ScopedFigures) => number | null): TrendSeries => ({
+    id,
+    title,
+    unit,
+    points: perPeriod.map((p) => ({ period: p.period, value: p.figures ? value(p.figures) : null })),
+  });
+  return [
+    series('containment-score', 'Containment score', 'score', (f) => f.score),
+    series('findings-high-or-worse', 'Open high and critical findings', '', (f) => f.findings.high + f.findings.critical),
+    series('pods-isolated-percent', 'Pods isolated in both directions', '%', (f) => percent(f.podsIsolatedBoth, f.pods)),
+    series('namespaces-default-deny-percent', 'Namespaces with full default-deny', '%', (f) => percent(f.namespacesFullDefaultDeny, f.namespaces)),
+    series('policies', 'Policies', '', (f) => f.policies),
+  ];
+}
+
+function findingView(f: Finding, previous: ReadonlySet<string> | undefined): FindingView {
+  return {
+    check: f.check,
+    title: findCheck(f.check)?.title ?? f.check,
+    severity: f.severity,
+    cluster: f.cluster,
+    ...(f.namespace ? { namespace: f.namespace } : {}),
+    ...(f.workload ? { workload: f.workload } : {}),
+    ...(f.policy ? { policy: f.policy } : {}),
+    message: f.message,
+    fingerprint: f.fingerprint,
+    suppressed: f.suppressed,
+    ...(f.suppression ? { suppression: f.suppression } : {}),
+    ...(previous ? { status: previous.has(f.fingerprint) ? ('persisting' as const) : ('new' as const) } : {}),
+  };
+}
+
+function severityGroups(views: readonly FindingView[]): SeverityGroup[] {
+  return [...SEVERITIES].reverse().flatMap((sev): SeverityGroup[] => {
+    const of = views.filter((v) => v.severity === sev);
+    if (!of.length) return [];
+    const checks: CheckGroup[] = CHECKS.filter((c) => of.some((v) => v.check === c.id)).map((c) => ({
+      check: c.id,
+      title: c.title,
+      severity: sev,
+      rationale: c.rationale,
+      remediation: c.remediation,
+      ...(c.snippet ? { snippet: c.snippet } : {}),
+      findings: of.filter((v) => v.check === c.id),
+    }));
+    return [{ severity: sev, count: of.filter((v) => !v.suppressed).length, checks }];
+  });
+}
+
+function controlGroups(views: readonly FindingView[], disabled: readonly string[]): ControlGroup[] {
+  return CONTROL_IDS.map((id) => {
+    const checks = CHECKS.filter((c) => c.controls.includes(id) && !disabled.includes(c.id)).map((c) => {
+      const open = views.filter((v) => v.check === c.id && !v.suppressed).length;
+      return { check: c.id, title: c.title, passed: open === 0, findings: open };
+    });
+    const open = checks.reduce((n, c) => n + c.findings, 0);
+    const suppressed = views.filter((v) => v.suppressed && findCheck(v.check)?.controls.includes(id)).length;
+    return { control: id, label: controlLabel(id), title: CONTROLS[id].title, openFindings: open, suppressedFindings: suppressed, checks, status: open ? 'failed' : 'passed' };
+  });
+}
+
+function namespaceRows(audit: AuditResult, scope: NamespaceScope): NamespaceRow[] {
+  const findings = scopedFindings(audit, scope).filter((f) => !f.suppressed);
+  return audit.namespaces
+    .filter((n) => n.workloads > 0 && inScope(scope, audit, n.namespace))
+    .map((n) => ({
+      namespace: n.namespace,
+      workloads: n.workloads,
+      pods: n.pods,
+      policies: n.policies,
+      defaultDeny: n.defaultDeny,
+      neutralised: n.neutralised,
+      isolatedIngressPercent: percent(n.isolatedIngressPods, n.pods) ?? 0,
+      isolatedEgressPercent: percent(n.isolatedEgressPods, n.pods) ?? 0,
+      score: n.containment.score,
+      grade: n.containment.grade,
+      findings: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.namespace === n.namespace && f.severity === s).length])) as Record<Severity, number>,
+    }));
+}
+
+const side = (a: AnalysedSnapshot): DriftSide => ({ snapshot: a.snapshot, connectivity: a.connectivity, facts: a.audit.facts, findings: a.audit.findings });
+const nsOfKey = (k: string) => (k.includes('/') && k.includes('[') ? k.split('/')[0] : undefined);
+
+function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceScope, max: number): DriftSection {
+  const comparable = clusters.filter((c) => c.current && c.previous);
+  if (!comparable.length) {
+    return {
+      available: false,
+      note: 'No snapshot of the previous period to compare with.',
+      pathsOpened: 0, pathsClosed: 0, pathsChanged: 0, changes: [], newlyInternetExposed: [], newlyCrossNamespaceExposed: [], policyChanges: [],
+      findingsNew: 0, findingsResolved: 0, findingsPersisting: 0,
+    };
+  }
+  const changes: ConnectionChangeView[] = [];
+  const internet: string[] = [];
+  const cross: string[] = [];
+  const policies: PolicyChangeView[] = [];
+  let opened = 0;
+  let closed = 0;
+  let changed = 0;
+  let fNew = 0;
+  let fResolved = 0;
+  let fPersist = 0;
+  for (const c of comparable) {
+    const audit = c.current!.audit;
+    const visible = (ns: string | undefined) => inScope(scope, audit, ns) || (ns !== undefined && inScope(scope, c.previous!.audit, ns));
+    const d = computeDrift(side(c.previous!), side(c.current!));
+    for (const x of d.connections) {
+      if (!visible(nsOfKey(x.src)) && !visible(nsOfKey(x.dst))) continue;
+      if (x.type === 'added') opened++;
+      else if (x.type === 'removed') closed++;
+      else changed++;
+      changes.push({ cluster: c.cluster, type: x.type, src: x.src, dst: x.dst, before: x.before ? formatConnectionSet(x.before) : 'No Connections', after: x.after ? formatConnectionSet(x.after) : 'No Connections' });
+    }
+    for (const e of d.newlyInternetExposed) if (visible(nsOfKey(e.workload))) internet.push(`${c.cluster}: ${e.workload} (${e.direction === 'ingress' ? 'reachable from' : 'reaches'} the internet)`);
+    for (const e of d.newlyCrossNamespaceExposed) if (visible(nsOfKey(e.workload))) cross.push(`${c.cluster}: ${e.workload} (from ${e.namespaces.join(', ')})`);
+    for (const p of d.policies) {
+      if (p.namespace ? !visible(p.namespace) : scope !== undefined) continue;
+      policies.push({ cluster: c.cluster, change: p.change, policy: `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`, fields: p.fields.map(formatFieldChange) });
+    }
+    fNew += d.findings.new.filter((f) => visible(f.namespace) || (!scope && !f.namespace)).length;
+    fResolved += d.findings.resolved.filter((f) => visible(f.namespace) || (!scope && !f.namespace)).length;
+    fPersist += d.findings.persisting.filter((f) => visible(f.namespace) || (!scope && !f.namespace)).length;
+  }
+  const order = { added: 0, changed: 1, removed: 2 } as const;
+  changes.sort((a, b) => order[a.type] - order[b.type] || a.cluster.localeCompare(b.cluster) || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
+  return {
+    available: true,
+    ...(comparable.length < clusters.length ? { note: `Drift covers ${comparable.map((c) => c.cluster).join(', ')}: the other clusters lack a snapshot in one of the two periods.` } : {}),
+    pathsOpened: opened,
+    pathsClosed: closed,
+    pathsChanged: changed,
+    changes: changes.slice(0, max),
+    newlyInternetExposed: internet,
+    newlyCrossNamespaceExposed: cross,
+    policyChanges: policies,
+    findingsNew: fNew,
+    findingsResolved: fResolved,
+    findingsPersisting: fPersist,
+  };
+}
+
+function blastRadius(clusters: readonly ClusterPeriodData[], scope: NamespaceScope, top: number): BlastRadiusRow[] {
+  const rows: BlastRadiusRow[] = [];
+  for (const c of clusters) {
+    if (!c.current) continue;
+    const audit = c.current.audit;
+    for (const e of audit.exposure) {
+      if (!inScope(scope, audit, e.namespace)) continue;
+      rows.push({
+        cluster: c.cluster,
+        workload: e.workload,
+        pods: e.pods,
+        reaches: e.reaches.workloads,
+        reachesNamespaces: e.reaches.namespaces,
+        reachedFrom: e.reachedFrom.workloads,
+        reachedFromNamespaces: e.reachedFrom.namespaces,
+        internetIngress: e.internetIngress,
+        internetEgress: e.internetEgress,
+        admitsFutureNamespaces: e.admitsFutureNamespaces.length,
+        score: e.score,
+      });
+    }
+  }
+  return rows
+    .sort((a, b) => b.reaches - a.reaches || b.reachedFrom - a.reachedFrom || Number(b.internetIngress) - Number(a.internetIngress) || a.workload.localeCompare(b.workload))
+    .slice(0, top);
+}
+
+function exceptionViews(settings: AuditSettings, today: string, views: readonly FindingView[]): ExceptionView[] {
+  return settings.exceptions.map((e) => {
+    const left = daysLeft(e, today);
+    const scope = [e.cluster && `cluster ${e.cluster}`, e.namespace && `namespace ${e.namespace}`, e.workload, e.policy && `policy ${e.policy}`].filter(Boolean).join(', ') || 'cluster-wide';
+    return {
+      check: e.check,
+      scope,
+      owner: e.owner,
+      reason: e.reason,
+      expires: e.expires,
+      status: isExpired(e, today) ? 'expired' : left <= settings.expiringSoonDays ? 'expiring' : 'active',
+      daysLeft: left,
+      suppresses: views.filter((v) => v.suppression && v.check === e.check && v.suppression.owner === e.owner && v.suppression.expires === e.expires && v.suppression.reason === e.reason).length,
+    };
+  });
+}
+
+function appendix(clusters: readonly ClusterPeriodData[], scope: NamespaceScope): PolicyAppendixRow[] {
+  const rows: PolicyAppendixRow[] = [];
+  for (const c of clusters) {
+    if (!c.current) continue;
+    const { audit, snapshot } = c.current;
+    const analysis = audit.facts.analysis;
+    const podsOf = (ids: readonly number[]) => ids.reduce((n, i) => n + analysis.classes[i]!.pods.length, 0);
+    const created = new Map(snapshot.networkPolicies.map((p) => [`${p.namespace}/${p.name}`, p.creationTimestamp]));
+    for (const np of analysis.model.networkPolicies) {
+      if (!inScope(scope, audit, np.namespace)) continue;
+      const createdAt = created.get(np.id);
+      rows.push({
+        cluster: c.cluster,
+        kind: 'NetworkPolicy',
+        namespace: np.namespace,
+        name: np.name,
+        selects: describeSelector(np.podSelector),
+        podsSelected: podsOf(analysis.evaluator.subjectOf(np).toArray()),
+        directions: [np.affectsIngress && 'Ingress', np.affectsEgress && 'Egress'].filter(Boolean).join(', '),
+        rules: np.ingress.length + np.egress.length,
+        ...(createdAt ? { createdAt } : {}),
+      });
+    }
+    if (scope) continue;
+    for (const a of [...analysis.model.adminPolicies, ...(analysis.model.baselinePolicy ? [analysis.model.baselinePolicy] : [])]) {
+      const s = a.subject;
+      rows.push({
+        cluster: c.cluster,
+        kind: a.tier === 'admin' ? 'AdminNetworkPolicy' : 'BaselineAdminNetworkPolicy',
+        name: a.name,
+        selects: s.kind === 'namespaces' ? `namespaces ${describeSelector(s.namespaceSelector)}` : `pods ${describeSelector(s.podSelector)} in namespaces ${describeSelector(s.namespaceSelector)}`,
+        podsSelected: podsOf(analysis.evaluator.subjectOf(a).toArray()),
+        directions: [a.ingress.length && 'Ingress', a.egress.length && 'Egress'].filter(Boolean).join(', '),
+        rules: a.ingress.length + a.egress.length,
+        ...(a.tier === 'admin' ? { priority: a.priority } : {}),
+      });
+    }
+  }
+  return rows;
+}
+
+export function buildReportModel(clusters: readonly ClusterPeriodData[], o: ReportOptions): ReportModel {
+  const scope = o.scope?.matches;
+  const present = clusters.filter((c) => c.current);
+  const current = combineFigures(present.map((c) => scopedFigures(c.current!.audit, scope)));
+  const previous = combineFigures(clusters.filter((c) => c.previous).map((c) => scopedFigures(c.previous!.audit, scope)));
+  const views: FindingView[] = present.flatMap((c) => {
+    const prev = c.previous ? new Set(c.previous.audit.findings.map((f) => f.fingerprint)) : undefined;
+    return scopedFindings(c.current!.audit, scope).map((f) => findingView(f, prev));
+  });
+  views.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.check.localeCompare(b.check) || a.cluster.localeCompare(b.cluster) || a.message.localeCompare(b.message));
+  const exceptions = exceptionViews(o.settings, o.today, views);
+  const sections: ClusterSection[] = clusters.map((c) => {
+    if (!c.current) {
+      return {
+        cluster: c.cluster,
+        status: 'missing',
+        missingReason: c.missingReason ?? `no snapshot was taken between ${o.period.from} and ${o.period.to}`,
+        namespaces: 0, workloads: 0, pods: 0, policies: 0,
+        findings: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
+        namespaceRows: [],
+      };
+    }
+    const f = scopedFigures(c.current.audit, scope);
+    return {
+      cluster: c.cluster,
+      status: 'ok',
+      snapshot: c.current.meta,
+      ...(f.score !== null ? { score: f.score, grade: grade(f.score) } : {}),
+      namespaces: f.namespaces,
+      workloads: f.workloads,
+      pods: f.pods,
+      policies: f.policies,
+      findings: f.findings,
+      namespaceRows: namespaceRows(c.current.audit, scope),
+    };
+  });
+  return {
+    title: o.title ?? `Network containment audit ${o.period.label}`,
+    ...(o.organisation ? { organisation: o.organisation } : {}),
+    period: o.period,
+    ...(o.previousPeriod ? { previousPeriod: o.previousPeriod } : {}),
+    generatedAt: o.generatedAt,
+    generator: o.generator,
+    clusters: clusters.map((c) => c.cluster),
+    ...(o.scope ? { namespaceScope: o.scope.description } : {}),
+    overall: { score: current?.score ?? null, grade: current?.score != null ? grade(current.score) : null, previousScore: previous?.score ?? null },
+    keyFigures: keyFigures(current, previous, exceptions.filter((e) => e.status === 'expiring').length),
+    trends: trends(clusters, scope),
+    clusterSections: sections,
+    findingsBySeverity: severityGroups(views),
+    findingsByControl: controlGroups(views, o.settings.disabledChecks),
+    drift: driftSection(clusters, scope, o.maxDriftChanges ?? 200),
+    blastRadius: blastRadius(clusters, scope, o.topWorkloads),
+    exceptions,
+    signOff: o.signOff ?? {},
+    appendix: { policies: appendix(clusters, scope) },
+    missing: sections.filter((s) => s.status === 'missing').map((s) => ({ cluster: s.cluster, reason: s.missingReason! })),
+  };
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from 'vitest';
+import { analyseCluster } from '../../../../src/core/engine/analyse-cluster.js';
+import { DEFAULT_ENGINE_SETTINGS } from '../../../../src/core/engine/engine-settings.js';
+import { workloadConnectivity } from '../../../../src/core/engine/workload-connectivity.js';
+import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from '../../../../src/core/findings/audit-settings.js';
+import { runAudit } from '../../../../src/core/findings/run-audit.js';
+import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
+import { buildReportModel, type AnalysedSnapshot, type ClusterPeriodData } from '../../../../src/core/report/build-report-model.js';
+import { parsePeriod, previousPeriod, trailingPeriods } from '../../../../src/core/report/report-period.js';
+import { netpol, ns, pod, snapshotOf } from '../../../support/cluster-fixture.js';
+
+const settings: AuditSettings = {
+  ...DEFAULT_AUDIT_SETTINGS,
+  exceptions: [
+    { check: 'default-deny-missing', namespace: 'ops', owner: 'platform', reason: 'batch jobs only', expires: '2026-10-15' },
+    { check: 'pod-not-isolated', namespace: 'ops', owner: 'platform', reason: 'old', expires: '2026-06-30' },
+  ],
+};
+
+function analysed(objects: unknown[], id: string, takenAt: string): AnalysedSnapshot {
+  const { snapshot } = snapshotOf(objects, takenAt);
+  const analysis = analyseCluster(buildClusterModel(snapshot).model, DEFAULT_ENGINE_SETTINGS);
+  const audit = runAudit({ cluster: 'prod', takenAt, analysis, settings, today: '2026-10-02' });
+  return { meta: { id, takenAt, contentHash: snapshot.contentHash, failures: [] }, snapshot, audit, connectivity: workloadConnectivity(analysis) };
+}
+
+const q2 = [ns('shop', { team: 'shop' }), ns('ops', { team: 'ops' }), pod('shop', 'web', { labels: { app: 'web' } }), pod('shop', 'db', { labels: { app: 'db' } }), pod('ops', 'job', { labels: { app: 'job' } })];
+const q3 = [
+  ...q2,
+  netpol('shop', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] }),
+  netpol('shop', 'dns', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 53, protocol: 'UDP' }, { port: 53, protocol: 'TCP' }] }] }),
+  netpol('shop', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] }),
+];
+const period = parsePeriod('2026-Q3');
+const trend = trailingPeriods(period, 4);
+
+function data(): ClusterPeriodData[] {
+  const prev = analysed(q2, '1', '2026-06-30T00:00:00.000Z');
+  const cur = analysed(q3, '2', '2026-09-30T00:00:00.000Z');
+  return [
+    { cluster: 'prod', current: cur, previous: prev, trend: trend.map((p, i) => ({ period: p, audit: i === 3 ? cur.audit : i === 2 ? prev.audit : null })) },
+    { cluster: 'staging', missingReason: 'no snapshot in 2026-Q3; the last collection attempt failed: connection refused', trend: trend.map((p) => ({ period: p, audit: null })) },
+  ];
+}
+
+const options = { period, previousPeriod: previousPeriod(period), generatedAt: '2026-10-02T06:00:00.000Z', generator: 'netpol-audit test', settings, today: '2026-10-02', topWorkloads: 5 };
+
+describe('report model', () => {
+  const model = buildReportModel(data(), options);
+
+  it('states period, clusters and what is missing, without inventing numbers', () => {
+    expect(model.title).toBe('Network containment audit 2026-Q3');
+    expect(model.clusters).toEqual(['prod', 'staging']);
+    expect(model.missing).toEqual([{ cluster: 'staging', reason: 'no snapshot in 2026-Q3; the last collection attempt failed: connection refused' }]);
+    const staging = model.clusterSections.find((s) => s.cluster === 'staging')!;
+    expect(staging).toMatchObject({ status: 'missing', pods: 0 });
+    expect(staging.score).toBeUndefined();
+  });
+
+  it('compares key figures with the previous period', () => {
+    const fig = Object.fromEntries(model.keyFigures.map((f) => [f.id, f]));
+    expect(fig['namespaces-full-default-deny']).toMatchObject({ value: 1, previous: 0, delta: 1, better: 'higher', context: 'of 2 namespaces' });
+    expect(fig['policies']).toMatchObject({ value: 3, previous: 0 });
+    expect(fig['pods-isolated-ingress']!.value).toBeCloseTo(66.7, 1);
+    expect(fig['containment-score']!.delta).toBeGreaterThan(0);
+    expect(model.overall.score).toBe(fig['containment-score']!.value);
+  });
+
+  it('has trends over the trend periods with gaps where no snapshot exists', () => {
+    const score = model.trends.find((t) => t.id === 'containment-score')!;
+    expect(score.points.map((p) => p.period)).toEqual(['2025-Q4', '2026-Q1', '2026-Q2', '2026-Q3']);
+    expect(score.points.map((p) => p.value === null)).toEqual([true, true, false, false]);
+  });
+
+  it('groups findings by severity (with remediation) and by control, marking new and persisting', () => {
+    const high = model.findingsBySeverity.find((g) => g.severity === 'high')!;
+    const ddm = high.checks.find((c) => c.check === 'default-deny-missing')!;
+    expect(ddm.remediation).toMatch(/podSelector: \{\}/);
+    expect(ddm.snippet).toMatch(/kind: NetworkPolicy/);
+    expect(ddm.findings.map((f) => [f.namespace, f.suppressed, f.status])).toEqual([['ops', true, 'persisting']]);
+    const cis = model.findingsByControl.find((c) => c.control === 'CIS-5.3.2')!;
+    expect(cis.status).toBe('failed');
+    expect(cis.checks.find((c) => c.check === 'default-deny-missing')).toMatchObject({ passed: true });
+  });
+
+  it('shows drift since the previous period', () => {
+    expect(model.drift.available).toBe(true);
+    expect(model.drift.pathsClosed).toBeGreaterThan(0);
+    expect(model.drift.policyChanges.map((p) => `${p.change} ${p.policy}`)).toEqual(['added NetworkPolicy shop/db', 'added NetworkPolicy shop/deny', 'added NetworkPolicy shop/dns']);
+    expect(model.drift.findingsResolved).toBeGreaterThan(0);
+    expect(model.drift.note).toMatch(/covers prod/);
+  });
+
+  it('lists exceptions with status and what they suppress, blast radius and the policy appendix', () => {
+    expect(model.exceptions.map((e) => [e.status, e.daysLeft, e.suppresses])).toEqual([['expiring', 13, 1], ['expired', -94, 0]]);
+    // ranked by how many workloads each can open connections to (what a compromise of it reaches)
+    expect(model.blastRadius.map((r) => [r.workload, r.reaches, r.reachedFrom, r.internetIngress])).toEqual([
+      ['shop/db[Pod]', 1, 0, false],
+      ['shop/web[Pod]', 1, 0, false],
+      ['ops/job[Pod]', 0, 2, true],
+    ]);
+    expect(model.appendix.policies.map((p) => [p.name, p.selects, p.podsSelected, p.directions])).toEqual([
+      ['db', 'app=db', 1, 'Ingress'],
+      ['deny', '{}', 2, 'Ingress, Egress'],
+      ['dns', '{}', 2, 'Egress'],
+    ]);
+  });
+
+  it('limits everything to a namespace scope for a channel', () => {
+    const scoped = buildReportModel(data(), { ...options, scope: { matches: (n) => n === 'shop', description: 'namespaces shop' } });
+    expect(scoped.namespaceScope).toBe('namespaces shop');
+    const prod = scoped.clusterSections.find((s) => s.cluster === 'prod')!;
+    expect(prod.namespaceRows.map((r) => r.namespace)).toEqual(['shop']);
+    expect(scoped.findingsBySeverity.flatMap((g) => g.checks.flatMap((c) => c.findings.map((f) => f.namespace)))).not.toContain('ops');
+    expect(scoped.keyFigures.find((f) => f.id === 'namespaces-full-default-deny')).toMatchObject({ value: 1, context: 'of 1 namespaces' });
+  });
+});
