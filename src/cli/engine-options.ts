@@ -28,3 +28,20 @@ export function engineSettingsFrom(opts: Record<string, unknown>): EngineSetting
     ipFamilies: (opts['ipFamilies'] as EngineSettings['ipFamilies']) ?? DEFAULT_ENGINE_SETTINGS.ipFamilies,
   };
 }
+
+/** Whether the command takes the engine options (and so their defaults from the configuration). */
+export function hasEngineOptions(cmd: Command): boolean {
+  return cmd.options.some((o) => o.long === '--ipblock-pods');
+}
+
+/**
+ * Makes the configuration's engine settings the defaults: an option given on the command line (source `cli`)
+ * still wins; one left at commander's built-in default takes the configured value.
+ */
+export function applyEngineDefaults(cmd: Command, settings: EngineSettings): void {
+  const keys = { ipblockPods: settings.ipBlockPods, hostNetwork: settings.hostNetwork, ipFamilies: settings.ipFamilies };
+  for (const [key, value] of Object.entries(keys)) {
+    const source = cmd.getOptionValueSource(key);
+    if (source === undefined || source === 'default') cmd.setOptionValueWithSource(key, value, 'config');
+  }
+}

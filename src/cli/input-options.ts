@@ -6,8 +6,15 @@ import type { CliContext } from './cli-context.js';
 import type { Reporter } from './console-reporter.js';
 import { manifestSnapshot } from './snapshot-input.js';
 
+export const CONFIG_OPTION_HELP = 'configuration file (default: $NETPOL_AUDIT_CONFIG, else ./netpol-audit.yaml if present); options given here win over it';
+
+/** `--config FILE`: the configuration whose settings are the defaults of the command's options. */
+export function addConfigOption(cmd: Command): Command {
+  return cmd.option('--config <file>', CONFIG_OPTION_HELP);
+}
+
 export function addInputOptions(cmd: Command): Command {
-  return cmd
+  return addConfigOption(cmd)
     .option('--manifests <dir>', 'folder of Kubernetes manifests (YAML/JSON, read recursively)')
     .option('--snapshot <ref>', 'stored snapshot: an id, "latest", or a date such as 2026-09-30')
     .option('--cluster <name>', 'cluster name (for --manifests: the name to give it; for --snapshot: which cluster)')

@@ -12,7 +12,10 @@ import { diffCommand } from './commands/diff-command.js';
 import { historyCommand } from './commands/history-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
 import { storedSnapshotLoader } from './history-store-access.js';
-import { DEFAULT_AUDIT_SETTINGS } from '../core/findings/audit-settings.js';
+import { configCommand } from './commands/config-command.js';
+import { auditSettingsFrom, engineSettingsFromConfig } from '../config/config-mapping.js';
+import type { NetpolAuditConfig } from '../config/netpol-audit-config.js';
+import { applyEngineDefaults, hasEngineOptions } from './engine-options.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from '../version.js';
 
@@ -27,6 +30,12 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(historyCommand(ctx));
   program.addCommand(auditCommand(ctx));
   program.addCommand(checksCommand(ctx));
+  program.addCommand(configCommand(ctx));
+  // the configuration's engine settings are the defaults of --ipblock-pods, --host-network, --ip-families
+  program.hook('preAction', async (_program, action) => {
+    if (!hasEngineOptions(action)) return;
+    applyEngineDefaults(action, engineSettingsFromConfig(await loadCliConfig(action.opts(), ctx.env)));
+  });
   // commands built separately do not inherit these settings: apply them down the tree
   const configure = (c: Command) => {
     c.exitOverride();
@@ -44,9 +53,18 @@ export function defaultContext(): CliContext {
     env: process.env,
     now: () => new Date(),
     loadStoredSnapshot: storedSnapshotLoader(process.env),
-    loadAuditSettings: async () => DEFAULT_AUDIT_SETTINGS,
+    loadAuditSettings: async (opts) => auditSettingsFrom(await loadCliConfig(opts, process.env)),
     previousPeriodCounts: async () => undefined,
   };
+}
+
+/**
+ * The configuration by --config, else $NETPOL_AUDIT_CONFIG, else ./netpol-audit.yaml, else the defaults. Loaded
+ * on first use: zod and the schema cost a noticeable part of the start-up of commands that need no config.
+ */
+async function loadCliConfig(opts: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<NetpolAuditConfig> {
+  const { loadConfig } = await import('../config/load-config.js');
+  return loadConfig(typeof opts['config'] === 'string' ? { path: opts['config'], env } : { env });
 }
 
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {

@@ -15,6 +15,7 @@ import {
   formatConnectivityChangesTxt,
   type DiffFormat,
 } from '../formats/diff-formats.js';
+import { addConfigOption } from '../input-options.js';
 import { failOnErrors, manifestSnapshot } from '../snapshot-input.js';
 import { driftBetween, driftSide } from '../../app/drift-between.js';
 import { driftJson, formatDriftMd, formatDriftTxt } from '../formats/drift-formats.js';
@@ -31,6 +32,7 @@ export function diffCommand(ctx: CliContext): Command {
     .option('-q, --quiet', 'print no warnings or progress')
     .addOption(new Option('-o, --output <format>', 'output format').choices(DIFF_FORMATS).default('txt'))
     .option('--connectivity-only', 'only the connectivity changes (skip exposure, policy, label and finding drift)');
+  addConfigOption(cmd);
   addEngineOptions(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
     const format = opts['output'] as DiffFormat;
