@@ -15,7 +15,7 @@ import { addStoreOption, wholeNumber, withHistoryStore } from '../history-store-
 import { manifestSnapshot } from '../snapshot-input.js';
 import { policyCount } from './history-command.js';
 
-const LIVE_OPTIONS = ['context', 'allContexts', 'inCluster', 'kubeconfig', 'concurrency', 'pageSize', 'timeout'] as const;
+const LIVE_OPTIONS = ['context', 'allContexts', 'inCluster', 'kubeconfig', 'concurrency', 'pageSize', 'timeout', 'retries'] as const;
 const FLAG: Record<(typeof LIVE_OPTIONS)[number], string> = {
   context: '--context',
   allContexts: '--all-contexts',
@@ -24,6 +24,7 @@ const FLAG: Record<(typeof LIVE_OPTIONS)[number], string> = {
   concurrency: '--concurrency',
   pageSize: '--page-size',
   timeout: '--timeout',
+  retries: '--retries',
 };
 
 function seconds(value: string): number {
@@ -99,6 +100,7 @@ async function snapshotClusters(ctx: CliContext, opts: Record<string, unknown>, 
       ...(opts['concurrency'] !== undefined ? { concurrency: opts['concurrency'] as number } : {}),
       ...(opts['pageSize'] !== undefined ? { pageSize: opts['pageSize'] as number } : {}),
       ...(opts['timeout'] !== undefined ? { timeoutMs: Math.round((opts['timeout'] as number) * 1000) } : {}),
+      ...(opts['retries'] !== undefined ? { retries: opts['retries'] as number } : {}),
       now: () => ctx.now(),
       onProgress: (c, phase) => reporter.progress(`${c}: ${phase}`),
     });
@@ -128,6 +130,7 @@ export function snapshotCommand(ctx: CliContext): Command {
     .option('--concurrency <n>', `clusters collected at once (default ${DEFAULT_COLLECT_OPTIONS.concurrency})`, wholeNumber(1))
     .option('--page-size <n>', `items per list request (default ${DEFAULT_COLLECT_OPTIONS.pageSize})`, wholeNumber(1))
     .option('--timeout <seconds>', `per API request (default ${DEFAULT_COLLECT_OPTIONS.timeoutMs / 1000})`, seconds)
+    .option('--retries <n>', `retries of a failed API request, with backoff (default ${DEFAULT_COLLECT_OPTIONS.retries})`, wholeNumber(0))
     .option('-q, --quiet', 'print no warnings or progress');
   addStoreOption(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
