@@ -23,7 +23,7 @@ export interface ConfigProblem {
 
 export const SMTP_PASSWORD_ENV = 'NETPOL_AUDIT_SMTP_PASSWORD';
 export const CHECK_IDS = CHECKS.map((c) => c.id) as [string, ...string[]];
-export const SUBJECT_PLACEHOLDERS = ['period', 'clusters', 'grade', 'score'] as const;
+export const SUBJECT_PLACEHOLDERS = ['period', 'clusters', 'grade', 'score', 'channel'] as const;
 
 /** Defaults that are not zod defaults because they depend on another field. */
 export const SMTP_PORT_DEFAULT = { secure: 465, plain: 587 } as const;
@@ -176,7 +176,7 @@ const mailbox = z
   });
 
 const subject = z
-  .string(says('a subject line; {period}, {clusters}, {grade} and {score} are replaced'))
+  .string(says('a subject line; {period}, {clusters}, {grade}, {score} and {channel} are replaced'))
   .regex(/\S/)
   .superRefine((v, ctx) => {
     for (const m of v.matchAll(/\{([^{}]*)\}/g)) {
@@ -287,14 +287,14 @@ const reportSchema = z
     outputDir: text('a directory path').default('reports').describe('Where rendered reports are written (relative: to the working directory, or in a file to the file\'s directory).'),
     period: oneOf(['quarter', 'month']).default('quarter').describe('Length of a report period.'),
     trendPeriods: wholeNumber(4, 8).default(4).describe('Periods shown in trend charts.'),
-    title: text('a title').optional().describe('Report title (default: "Network containment audit").'),
+    title: text('a title').optional().describe('Report title (default: "Network containment audit" and the period).'),
     organisation: text('an organisation name').optional().describe('Organisation named on the cover page.'),
     topWorkloads: wholeNumber(1).default(10).describe('Workloads listed in the blast-radius table.'),
     pdf: z
       .strictObject({
         enabled: flag().default(true).describe('Render a PDF besides HTML.'),
         pageSize: oneOf(['A4', 'Letter']).default('A4').describe('PDF page size.'),
-        chromiumPath: text('a file path').optional().describe('Chromium/Chrome executable (default: found on the PATH or $PUPPETEER_EXECUTABLE_PATH).'),
+        chromiumPath: text('a file path').optional().describe('Chromium/Chrome executable (default: $PUPPETEER_EXECUTABLE_PATH, else the usual install paths such as /usr/bin/chromium).'),
         timeoutSeconds: seconds().default(60).describe('Longest a PDF may take to render.'),
       })
       .prefault({})
@@ -332,7 +332,7 @@ const channelSchema = z
       .optional()
       .describe("Only these namespaces are in this channel's report (names and labels are ORed); absent: all namespaces."),
     attachPdf: flag().default(true).describe('Attach the PDF (when it fits in maxMessageBytes; otherwise a link or the summary).'),
-    subject: subject.optional().describe('Subject line; {period}, {clusters}, {grade} and {score} are replaced (default: "Network containment report {period}: {grade} ({score}/100)").'),
+    subject: subject.optional().describe('Subject line; {period}, {clusters}, {grade}, {score} and {channel} are replaced (default: "Network containment report {period}: grade {grade} ({score})").'),
   })
   .describe('A set of recipients and the part of the report they get.');
 

@@ -105,7 +105,7 @@ describe('email', () => {
     expect(await problemsOf(yaml)).toEqual([
       { path: 'email.channels[0].to', message: 'the list is empty (expected at least one item)' },
       { path: 'email.channels[0].cc[0]', message: '"not-an-address" is not an email address (expected an email address such as audit@example.com or "Name <audit@example.com>")' },
-      { path: 'email.channels[0].subject', message: 'unknown placeholder {quarter} (expected {period}, {clusters}, {grade}, {score})' },
+      { path: 'email.channels[0].subject', message: 'unknown placeholder {quarter} (expected {period}, {clusters}, {grade}, {score}, {channel})' },
     ]);
   });
 
