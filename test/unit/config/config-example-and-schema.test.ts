@@ -143,3 +143,11 @@ describe('config/netpol-audit.schema.json', () => {
     for (const section of ['collection', 'engine', 'audit', 'report', 'email', 'schedule', 'logging']) expect(schema.properties[section]!.additionalProperties).toBe(false);
   });
 });
+
+describe('docs/configuration.md', () => {
+  it('has a table row for every option of the schema', () => {
+    const docs = readFileSync('docs/configuration.md', 'utf8');
+    const rows = new Set([...docs.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]!));
+    expect(leaves(configFileSchema, '', []).map((l) => l.path).filter((p) => !rows.has(p))).toEqual([]);
+  });
+});
