@@ -28,8 +28,9 @@ export function collectOptionsFrom(config: NetpolAuditConfig, now: () => Date): 
 }
 
 /** The configured clusters as collection targets (empty: the command line chooses, e.g. the current context). */
+/** Live clusters to collect (clusters read from manifest folders are not API targets). */
 export function clusterTargetsFrom(config: NetpolAuditConfig): ClusterTarget[] {
-  return config.clusters.map((c) => ({
+  return config.clusters.filter((c) => c.manifests === undefined).map((c) => ({
     name: c.name,
     ...(c.inCluster ? { inCluster: true } : { context: c.context ?? c.name }),
     ...(c.kubeconfig !== undefined ? { kubeconfig: c.kubeconfig } : {}),

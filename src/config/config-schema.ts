@@ -209,6 +209,7 @@ const clusterSchema = z
     context: text('a kubeconfig context name').optional().describe('kubeconfig context to collect (default: the name; not with inCluster).'),
     inCluster: flag().optional().describe("Collect the cluster netpol-audit runs in, with the pod's service account (default: false)."),
     kubeconfig: text('a kubeconfig file path').optional().describe('kubeconfig file(s), colon-separated (default: $KUBECONFIG or ~/.kube/config; not with inCluster).'),
+    manifests: text('a folder of manifests').optional().describe('Read this folder of manifests as the cluster (GitOps repositories, demos) instead of an API server; not with context, kubeconfig or inCluster.'),
   })
   .describe('A cluster to collect.');
 
@@ -503,6 +504,11 @@ function clusterProblems(root: Raw): ConfigProblem[] {
       const first = seen.get(name);
       if (first !== undefined) problems.push({ path: `${at}.name`, message: `"${name}" is already the name of clusters[${first}] (expected unique cluster names)` });
       else seen.set(name, i);
+    }
+    if (given(cluster, 'manifests')) {
+      for (const k of ['context', 'kubeconfig', 'inCluster']) {
+        if (given(cluster, k)) problems.push({ path: `${at}.${k}`, message: `not used with manifests (expected either a manifest folder or a live cluster)` });
+      }
     }
     if (cluster['inCluster'] === true) {
       for (const k of ['context', 'kubeconfig']) {

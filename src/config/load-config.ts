@@ -243,6 +243,7 @@ function normalise(file: ConfigFile, document: unknown, secrets: Secrets, source
     name: c.name,
     ...(c.inCluster ? { inCluster: true } : { context: c.context ?? c.name }),
     ...(c.kubeconfig !== undefined ? { kubeconfig: c.kubeconfig.split(':').map((p) => (p ? anchorPath(p, baseDir) : p)).join(':') } : {}),
+    ...(c.manifests !== undefined ? { manifests: anchorPath(c.manifests, baseDir) } : {}),
   }));
   const exceptions = file.audit.exceptions.map(
     (e): ExceptionRule => ({

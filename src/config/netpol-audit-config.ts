@@ -13,6 +13,8 @@ export interface ClusterConfig {
   /** Use the pod's service account instead of a kubeconfig. */
   readonly inCluster?: boolean;
   readonly kubeconfig?: string;
+  /** A folder of manifests read as this cluster's state (GitOps repositories, demos), instead of a live API. */
+  readonly manifests?: string;
 }
 
 export interface CollectionConfig {
@@ -66,7 +68,7 @@ export interface EmailChannelConfig {
   /** Only these namespaces are in this channel's report; absent = all. Names and labels are ORed. */
   readonly namespaces?: NamespaceFilter;
   readonly attachPdf: boolean;
-  /** Subject line; `{period}`, `{clusters}`, `{grade}` and `{score}` are replaced. */
+  /** Subject line; `{period}`, `{clusters}`, `{grade}`, `{score}` and `{channel}` are replaced. */
   readonly subject?: string;
 }
 

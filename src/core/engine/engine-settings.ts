@@ -7,9 +7,10 @@ export interface EngineSettings {
    */
   readonly ipBlockPods: 'match' | 'ignore';
   /**
-   * hostNetwork pods: `node` (default, the common plugin behaviour and what the admin policy API states):
-   * no selector matches them, no policy isolates them, and peers see them as their node's IP, which only an
-   * ipBlock can match. `pod`: treat them like any other pod.
+   * hostNetwork pods: `pod` (default, what the public conformance corpus expects): treat them like any other
+   * pod. `node` (what Cilium, Calico and OVN-Kubernetes do, and what the admin policy API states): no
+   * selector matches them, no policy isolates them, and peers see them as their node's IP, which only an
+   * ipBlock can match. The audit flags every hostNetwork pod whatever the setting.
    */
   readonly hostNetwork: 'node' | 'pod';
   /**

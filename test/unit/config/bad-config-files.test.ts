@@ -52,9 +52,15 @@ describe('unknown keys', () => {
     ]);
   });
 
+  it('a manifests cluster that also names a live cluster', async () => {
+    expect(await problemsOf('clusters:\n  - name: gitops\n    manifests: ./repo\n    context: prod\n')).toEqual([
+      { path: 'clusters[0].context', message: 'not used with manifests (expected either a manifest folder or a live cluster)' },
+    ]);
+  });
+
   it('in a list item', async () => {
     expect(await problemsOf('clusters:\n  - name: prod\n    contxt: prod-admin\n')).toEqual([
-      { path: 'clusters[0].contxt', message: 'unknown field, did you mean "context"? (expected one of name, context, inCluster, kubeconfig)' },
+      { path: 'clusters[0].contxt', message: 'unknown field, did you mean "context"? (expected one of name, context, inCluster, kubeconfig, manifests)' },
     ]);
   });
 

@@ -86,7 +86,7 @@ describe('config/netpol-audit.example.yaml', () => {
     writeFileSync(join(dir, 'store/url'), 'postgres://netpol:db-secret@db.example.com:5432/netpol\n');
     writeFileSync(join(dir, 'smtp/password'), 'smtp-secret\n');
     const config = await loadConfig({ path: file, env: {} });
-    expect(config.clusters.map((c) => c.name)).toEqual(['prod-eu', 'ops']);
+    expect(config.clusters.map((c) => c.name)).toEqual(['prod-eu', 'ops', 'staging-gitops']);
     expect(config.store).toBe('postgres://netpol:db-secret@db.example.com:5432/netpol');
     expect(config.email.smtp?.password).toBe('smtp-secret');
     expect(config.email.channels.map((c) => [c.name, c.namespaces ?? 'all'])).toEqual([
