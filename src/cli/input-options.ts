@@ -5,20 +5,16 @@ import { UserError } from '../core/model/user-error.js';
 import type { CliContext } from './cli-context.js';
 import type { Reporter } from './console-reporter.js';
 import { manifestSnapshot } from './snapshot-input.js';
+import { addStoreOption } from './common-options.js';
 
-export const CONFIG_OPTION_HELP = 'configuration file (default: $NETPOL_AUDIT_CONFIG, else ./netpol-audit.yaml if present); options given here win over it';
-
-/** `--config FILE`: the configuration whose settings are the defaults of the command's options. */
-export function addConfigOption(cmd: Command): Command {
-  return cmd.option('--config <file>', CONFIG_OPTION_HELP);
-}
+export { addConfigOption, CONFIG_OPTION_HELP } from './common-options.js';
 
 export function addInputOptions(cmd: Command): Command {
-  return addConfigOption(cmd)
+  addStoreOption(cmd);
+  return cmd
     .option('--manifests <dir>', 'folder of Kubernetes manifests (YAML/JSON, read recursively)')
     .option('--snapshot <ref>', 'stored snapshot: an id, "latest", or a date such as 2026-09-30')
     .option('--cluster <name>', 'cluster name (for --manifests: the name to give it; for --snapshot: which cluster)')
-    .option('--store <store>', 'history store: a file path, sqlite:PATH or postgres://... (default: $NETPOL_AUDIT_STORE or the config)')
     .option('-q, --quiet', 'print no warnings or progress');
 }
 

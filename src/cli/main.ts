@@ -11,7 +11,7 @@ import { checksCommand } from './commands/checks-command.js';
 import { diffCommand } from './commands/diff-command.js';
 import { historyCommand } from './commands/history-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
-import { storedSnapshotLoader } from './history-store-access.js';
+import { previousPeriodCountsFromStore, storedSnapshotLoader } from './history-store-access.js';
 import { configCommand } from './commands/config-command.js';
 import { auditSettingsFrom, engineSettingsFromConfig } from '../config/config-mapping.js';
 import type { NetpolAuditConfig } from '../config/netpol-audit-config.js';
@@ -34,7 +34,7 @@ export function buildProgram(ctx: CliContext): Command {
   // the configuration's engine settings are the defaults of --ipblock-pods, --host-network, --ip-families
   program.hook('preAction', async (_program, action) => {
     if (!hasEngineOptions(action)) return;
-    applyEngineDefaults(action, engineSettingsFromConfig(await loadCliConfig(action.opts(), ctx.env)));
+    applyEngineDefaults(action, engineSettingsFromConfig(await ctx.loadConfig(action.opts())));
   });
   // commands built separately do not inherit these settings: apply them down the tree
   const configure = (c: Command) => {
@@ -46,25 +46,38 @@ export function buildProgram(ctx: CliContext): Command {
   return program;
 }
 
-export function defaultContext(): CliContext {
-  return {
+export function defaultContext(env: NodeJS.ProcessEnv = process.env): CliContext {
+  const loadConfig = configLoader(env);
+  const ctx: CliContext = {
     stdout: process.stdout,
     stderr: process.stderr,
-    env: process.env,
+    env,
     now: () => new Date(),
-    loadStoredSnapshot: storedSnapshotLoader(process.env),
-    loadAuditSettings: async (opts) => auditSettingsFrom(await loadCliConfig(opts, process.env)),
-    previousPeriodCounts: async () => undefined,
+    loadConfig,
+    loadStoredSnapshot: (opts, ref, reporter) => storedSnapshotLoader(ctx)(opts, ref, reporter),
+    loadAuditSettings: async (opts) => auditSettingsFrom(await loadConfig(opts)),
+    previousPeriodCounts: async (opts, snapshot) => previousPeriodCountsFromStore(ctx, opts, snapshot),
   };
+  return ctx;
 }
 
 /**
  * The configuration by --config, else $NETPOL_AUDIT_CONFIG, else ./netpol-audit.yaml, else the defaults. Loaded
- * on first use: zod and the schema cost a noticeable part of the start-up of commands that need no config.
+ * on first use (zod and the schema cost a noticeable part of the start-up of commands that need no config)
+ * and once per file.
  */
-async function loadCliConfig(opts: Record<string, unknown>, env: NodeJS.ProcessEnv): Promise<NetpolAuditConfig> {
-  const { loadConfig } = await import('../config/load-config.js');
-  return loadConfig(typeof opts['config'] === 'string' ? { path: opts['config'], env } : { env });
+function configLoader(env: NodeJS.ProcessEnv): CliContext['loadConfig'] {
+  const cache = new Map<string, Promise<NetpolAuditConfig>>();
+  return (opts) => {
+    const path = typeof opts['config'] === 'string' ? opts['config'] : undefined;
+    const key = path ?? '';
+    let p = cache.get(key);
+    if (!p) {
+      p = import('../config/load-config.js').then(({ loadConfig }) => loadConfig(path ? { path, env } : { env }));
+      cache.set(key, p);
+    }
+    return p;
+  };
 }
 
 export async function runCli(argv: readonly string[], ctx: CliContext): Promise<number> {

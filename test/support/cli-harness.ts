@@ -24,7 +24,7 @@ export async function runCliCaptured(args: string[], overrides: Partial<CliConte
   const out = sink();
   const err = sink();
   const ctx: CliContext = {
-    ...defaultContext(),
+    ...defaultContext(overrides.env ?? process.env),
     stdout: out,
     stderr: err,
     now: () => new Date('2026-10-01T00:00:00.000Z'),

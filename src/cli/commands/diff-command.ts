@@ -15,7 +15,7 @@ import {
   formatConnectivityChangesTxt,
   type DiffFormat,
 } from '../formats/diff-formats.js';
-import { addConfigOption } from '../input-options.js';
+import { addStoreOption } from '../common-options.js';
 import { failOnErrors, manifestSnapshot } from '../snapshot-input.js';
 import { driftBetween, driftSide } from '../../app/drift-between.js';
 import { driftJson, formatDriftMd, formatDriftTxt } from '../formats/drift-formats.js';
@@ -28,11 +28,10 @@ export function diffCommand(ctx: CliContext): Command {
     .option('--from <ref>', 'stored snapshot of the earlier state (id, latest, or date)')
     .option('--to <ref>', 'stored snapshot of the later state (id, latest, or date)')
     .option('--cluster <name>', 'cluster whose stored snapshots to compare')
-    .option('--store <store>', 'history store: a file path, sqlite:PATH or postgres://...')
     .option('-q, --quiet', 'print no warnings or progress')
     .addOption(new Option('-o, --output <format>', 'output format').choices(DIFF_FORMATS).default('txt'))
     .option('--connectivity-only', 'only the connectivity changes (skip exposure, policy, label and finding drift)');
-  addConfigOption(cmd);
+  addStoreOption(cmd);
   addEngineOptions(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
     const format = opts['output'] as DiffFormat;

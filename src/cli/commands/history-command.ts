@@ -95,7 +95,7 @@ function listCommand(ctx: CliContext): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['txt', 'json']).default('txt'));
   addStoreOption(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
-    const { metas, location } = await withHistoryStore(ctx.env, opts, async (store) => ({
+    const { metas, location } = await withHistoryStore(ctx, opts, async (store) => ({
       location: store.location,
       metas: await store.listSnapshots({
         ...(opts['cluster'] !== undefined ? { cluster: opts['cluster'] as string } : {}),
@@ -118,7 +118,7 @@ function showCommand(ctx: CliContext): Command {
     .addOption(new Option('-o, --output <format>', 'output format').choices(['summary', 'json', 'yaml']).default('summary'));
   addStoreOption(cmd);
   return cmd.action(async (ref: string, opts: Record<string, unknown>) => {
-    await withHistoryStore(ctx.env, opts, async (store) => {
+    await withHistoryStore(ctx, opts, async (store) => {
       const { meta, snapshot } = await loadSnapshotByRef(store, ref, opts['cluster'] as string | undefined);
       if (opts['output'] === 'json') ctx.stdout.write(`${JSON.stringify(sortKeys(snapshot), null, 2)}\n`);
       else if (opts['output'] === 'yaml') ctx.stdout.write(toYaml(sortKeys(snapshot)));
@@ -137,7 +137,7 @@ function pruneCommand(ctx: CliContext): Command {
   addStoreOption(cmd);
   return cmd.action(async (opts: Record<string, unknown>) => {
     const dryRun = Boolean(opts['dryRun']);
-    const doomed = await withHistoryStore(ctx.env, opts, (store) =>
+    const doomed = await withHistoryStore(ctx, opts, (store) =>
       store.prune(
         {
           keepDays: opts['keepDays'] as number,

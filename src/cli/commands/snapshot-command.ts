@@ -66,15 +66,53 @@ async function snapshotManifests(ctx: CliContext, opts: Record<string, unknown>,
   const cluster = opts['cluster'] as string | undefined;
   if (!cluster) throw new UserError('snapshot --manifests needs --cluster NAME', 'the history files snapshots by cluster name');
   const takenAt = opts['takenAt'] !== undefined ? isoInstant(opts['takenAt'] as string, '--taken-at') : ctx.now().toISOString();
-  await withHistoryStore(ctx.env, opts, async (store) => {
+  await withHistoryStore(ctx, opts, async (store) => {
     const started = performance.now();
     const snapshot = await manifestSnapshot(opts['manifests'] as string, reporter, { cluster, takenAt });
     await storeResult(ctx, store, { cluster, ok: true, snapshot, durationMs: performance.now() - started }, takenAt);
   });
 }
 
+/** No cluster chosen on the command line and clusters in the configuration: collect those. */
+async function snapshotConfiguredClusters(ctx: CliContext, opts: Record<string, unknown>, reporter: Reporter): Promise<boolean> {
+  const chosen = ['context', 'allContexts', 'inCluster', 'kubeconfig', 'cluster'].some((k) => opts[k] !== undefined && !(Array.isArray(opts[k]) && (opts[k] as unknown[]).length === 0));
+  if (chosen) return false;
+  const config = await ctx.loadConfig(opts);
+  if (!config.clusters.length) return false;
+  const { collectConfiguredClusters } = await import('../../app/collect-configured-clusters.js');
+  const { collectOptionsFrom } = await import('../../config/config-mapping.js');
+  await withHistoryStore(ctx, opts, async (store) => {
+    const attemptedAt = ctx.now().toISOString();
+    const base = collectOptionsFrom(config, () => ctx.now());
+    const results = await collectConfiguredClusters(config, {
+      ...base,
+      ...(opts['concurrency'] !== undefined ? { concurrency: opts['concurrency'] as number } : {}),
+      ...(opts['pageSize'] !== undefined ? { pageSize: opts['pageSize'] as number } : {}),
+      ...(opts['timeout'] !== undefined ? { timeoutMs: Math.round((opts['timeout'] as number) * 1000) } : {}),
+      ...(opts['retries'] !== undefined ? { retries: opts['retries'] as number } : {}),
+      onProgress: (c, phase) => reporter.progress(`${c}: ${phase}`),
+    });
+    await storeAll(ctx, store, results, attemptedAt);
+  });
+  return true;
+}
+
+async function storeAll(ctx: CliContext, store: HistoryStore, results: readonly CollectResult[], attemptedAt: string): Promise<void> {
+  let failed = 0;
+  for (const result of results) if (!(await storeResult(ctx, store, result, attemptedAt))) failed++;
+  if (failed) {
+    throw new EnvironmentError(
+      failed === results.length
+        ? `no cluster was stored: ${failed === 1 ? 'its collection' : `all ${failed}`} failed`
+        : `${failed} of ${results.length} clusters failed; the others were stored`,
+      'the failures are recorded in the history, so reports show why data is missing',
+    );
+  }
+}
+
 async function snapshotClusters(ctx: CliContext, opts: Record<string, unknown>, reporter: Reporter): Promise<void> {
   if (opts['takenAt'] !== undefined) throw new UserError('--taken-at applies to --manifests only', 'a live cluster is recorded at the time it is collected');
+  if (await snapshotConfiguredClusters(ctx, opts, reporter)) return;
   // the Kubernetes client is loaded only when a live cluster is collected (it takes ~0.6 s to load)
   const { targetsFromKubeconfig } = await import('../../adapters/kube/kubeconfig-targets.js');
   const { collectClusters } = await import('../../adapters/kube/cluster-collector.js');
@@ -93,7 +131,7 @@ async function snapshotClusters(ctx: CliContext, opts: Record<string, unknown>, 
     targets = [{ ...targets[0]!, name: cluster }];
   }
   // open the store first: a store that cannot be written should fail before minutes of collection
-  await withHistoryStore(ctx.env, opts, async (store) => {
+  await withHistoryStore(ctx, opts, async (store) => {
     const attemptedAt = ctx.now().toISOString();
     const results = await collectClusters(targets, {
       ...DEFAULT_COLLECT_OPTIONS,
@@ -104,16 +142,7 @@ async function snapshotClusters(ctx: CliContext, opts: Record<string, unknown>, 
       now: () => ctx.now(),
       onProgress: (c, phase) => reporter.progress(`${c}: ${phase}`),
     });
-    let failed = 0;
-    for (const result of results) if (!(await storeResult(ctx, store, result, attemptedAt))) failed++;
-    if (failed) {
-      throw new EnvironmentError(
-        failed === results.length
-          ? `no cluster was stored: ${failed === 1 ? 'its collection' : `all ${failed}`} failed`
-          : `${failed} of ${results.length} clusters failed; the others were stored`,
-        'the failures are recorded in the history, so reports show why data is missing',
-      );
-    }
+    await storeAll(ctx, store, results, attemptedAt);
   });
 }
 
