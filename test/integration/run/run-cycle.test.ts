@@ -1,0 +1,124 @@
+/**
+ * `run` cycles against a real SQLite history: snapshots stored with one line per cluster, a period's report
+ * produced once, a failing step keeping what earlier steps produced, and concurrent runs excluded by the lock.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CollectResult } from '../../../src/adapters/kube/cluster-target.js';
+import { SILENT_LOGGER } from '../../../src/adapters/log/logger.js';
+import type { HistoryStore } from '../../../src/adapters/store/history-store.js';
+import { openSqliteHistoryStore } from '../../../src/adapters/store/sqlite-history-store.js';
+import { snapshotFromManifests } from '../../../src/app/manifest-snapshot.js';
+import { runCycle, type RunCycleDeps, type RunOptions } from '../../../src/app/run-cycle.js';
+import type { ReportPeriod } from '../../../src/core/report/report-model.js';
+
+const NOW = new Date('2026-10-02T06:00:00.000Z'); // 2026-Q3 has closed
+
+async function store(): Promise<HistoryStore> {
+  return openSqliteHistoryStore(join(mkdtempSync(join(tmpdir(), 'npa-run-')), 'history.sqlite'));
+}
+
+async function collectShop(cluster: string, takenAt: string): Promise<CollectResult> {
+  const { snapshot } = await snapshotFromManifests(resolve('examples/shop'), { cluster, takenAt });
+  return { cluster, ok: true, snapshot, durationMs: 5 };
+}
+
+function deps(s: HistoryStore, over: Partial<RunCycleDeps> = {}) {
+  const produced: { period: string; clusters: readonly string[] }[] = [];
+  const d: RunCycleDeps = {
+    store: s,
+    collect: async () => [await collectShop('prod', NOW.toISOString()), { cluster: 'edge', ok: false, reason: 'connect ECONNREFUSED 127.0.0.1:6443', durationMs: 3 }],
+    auditLine: () => 'containment 56.3 (F)',
+    reportClusters: async () => ['prod'],
+    produceReport: async (period: ReportPeriod, clusters: readonly string[]) => {
+      produced.push({ period: period.label, clusters });
+      return { status: 'delivered', outputDir: `/reports/${period.label}` };
+    },
+    now: () => NOW,
+    log: SILENT_LOGGER,
+    ...over,
+  };
+  return { d, produced };
+}
+
+const opts = (over: Partial<RunOptions> = {}): RunOptions => ({ snapshot: true, report: true, force: false, periodKind: 'quarter', waitMs: 0, lockTtlMs: 60_000, owner: 'test:1', ...over });
+
+describe('run cycle', () => {
+  it('stores snapshots, records failed clusters, and reports the last closed period once', async () => {
+    const s = await store();
+    await s.saveSnapshot((await collectShop('prod', '2026-09-15T00:00:00.000Z')).snapshot);
+    const { d, produced } = deps(s);
+    const first = await runCycle(d, opts());
+    expect(first.clusters.map((c) => c.line)).toEqual([
+      'prod: snapshot 2 stored (9 pods, 10 policies); containment 56.3 (F)',
+      'edge: FAILED: connect ECONNREFUSED 127.0.0.1:6443',
+    ]);
+    expect(first.report).toMatchObject({ period: '2026-Q3', status: 'delivered' });
+    expect(first.exitCode).toBe(3); // a cluster failed, the rest was done
+    expect((await s.listCollectionFailures({ cluster: 'edge' })).map((f) => f.reason)).toEqual(['connect ECONNREFUSED 127.0.0.1:6443']);
+    // the same period again: produced once
+    const again = await runCycle(d, opts({ snapshot: false }));
+    expect(again.report).toMatchObject({ period: '2026-Q3', status: 'exists' });
+    expect(again.exitCode).toBe(0);
+    expect(produced).toEqual([{ period: '2026-Q3', clusters: ['prod'] }]);
+    // unless forced
+    await runCycle(d, opts({ snapshot: false, force: true }));
+    expect(produced).toHaveLength(2);
+    await s.close();
+  });
+
+  it('retries delivery after a failed one, and says when there is no data or the period is open', async () => {
+    const s = await store();
+    await s.saveSnapshot((await collectShop('prod', '2026-08-01T00:00:00.000Z')).snapshot);
+    let fail = true;
+    const { d, produced } = deps(s, {
+      produceReport: async (period) => {
+        produced.push({ period: period.label, clusters: [] });
+        return fail ? { status: 'delivery-failed', outputDir: '/r', detail: 'smtp: 421 try later' } : { status: 'delivered', outputDir: '/r' };
+      },
+    });
+    const failed = await runCycle(d, opts({ snapshot: false }));
+    expect(failed.report).toMatchObject({ status: 'delivery-failed' });
+    expect(failed.exitCode).toBe(3);
+    fail = false;
+    expect((await runCycle(d, opts({ snapshot: false }))).report).toMatchObject({ status: 'delivered' });
+    expect((await runCycle(d, opts({ snapshot: false }))).report).toMatchObject({ status: 'exists' });
+    expect(produced).toHaveLength(2);
+    const empty = await runCycle(d, opts({ snapshot: false, period: { label: '2026-Q1', from: '2026-01-01', to: '2026-03-31' } }));
+    expect(empty.report).toMatchObject({ status: 'no-data' });
+    const open = await runCycle(d, opts({ snapshot: false, period: { label: '2026-Q4', from: '2026-10-01', to: '2026-12-31' } }));
+    expect(open.report).toMatchObject({ status: 'not-due' });
+    await s.close();
+  });
+
+  it('keeps the stored snapshots when the report step fails', async () => {
+    const s = await store();
+    await s.saveSnapshot((await collectShop('prod', '2026-09-15T00:00:00.000Z')).snapshot);
+    const { d } = deps(s, { produceReport: async () => { throw new Error('chromium crashed'); } });
+    const r = await runCycle(d, opts());
+    expect(r.report).toMatchObject({ status: 'failed', detail: 'chromium crashed' });
+    expect(r.exitCode).toBe(3);
+    expect((await s.listSnapshots({ cluster: 'prod' })).length).toBe(2);
+    expect(await s.findReportRecords('2026-Q3', 'prod')).toEqual([]);
+    await s.close();
+  });
+
+  it('lets only one run hold the lock: a concurrent run exits cleanly, or waits when asked', async () => {
+    const s = await store();
+    await s.saveSnapshot((await collectShop('prod', '2026-09-15T00:00:00.000Z')).snapshot);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { d } = deps(s, { collect: async () => { await gate; return []; } });
+    const first = runCycle(d, opts({ owner: 'a' }));
+    await new Promise((r) => setTimeout(r, 50));
+    const second = await runCycle(d, opts({ owner: 'b' }));
+    expect(second).toMatchObject({ lock: 'busy', exitCode: 0, clusters: [] });
+    const waiting = runCycle(d, opts({ owner: 'c', waitMs: 5_000, snapshot: false }));
+    release();
+    expect((await first).lock).toBe('acquired');
+    expect((await waiting).lock).toBe('acquired');
+    await s.close();
+  });
+});
