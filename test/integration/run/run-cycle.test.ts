@@ -20,7 +20,7 @@ async function store(): Promise<HistoryStore> {
   return openSqliteHistoryStore(join(mkdtempSync(join(tmpdir(), 'npa-run-')), 'history.sqlite'));
 }
 
-async function collectShop(cluster: string, takenAt: string): Promise<CollectResult> {
+async function collectShop(cluster: string, takenAt: string): Promise<Extract<CollectResult, { ok: true }>> {
   const { snapshot } = await snapshotFromManifests(resolve('examples/shop'), { cluster, takenAt });
   return { cluster, ok: true, snapshot, durationMs: 5 };
 }
