@@ -1,0 +1,545 @@
+#!/usr/bin/env node
+// Benchmark of netpol-audit on synthetic clusters (issue 7): generation is cached on disk, every measurement
+// runs in a fresh child process (so its peak RSS is its own), medians of several runs with min/max.
+//
+//   npm run bench -- [--workload W1|W2|W3|all] [--json] [--runs N] [--scale S] [--seed N]
+//                    [--timeout SECONDS] [--phases manifests,load,analyse,summary,diff,audit]
+//                    [--profile] [--max-old-space-size MB] [--no-build]
+//   npm run bench -- --verify [--scale S<=0.02] [--seed N] [--workload ...]
+//
+// Plain JavaScript over dist/: the script rebuilds dist/ (npm run build) when a source file is newer.
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// NETPOL_BENCH_DIST: another compiled tree (tests use a fresh compile); it is then never rebuilt
+const dist = process.env.NETPOL_BENCH_DIST ? resolve(process.env.NETPOL_BENCH_DIST) : join(root, 'dist');
+const WORKLOADS = ['W1', 'W2', 'W3'];
+const PHASES = ['manifests', 'load', 'analyse', 'summary', 'diff', 'audit'];
+/** Phases that need the analysis: skipped when `analyse` failed. */
+const NEEDS_ANALYSIS = new Set(['summary', 'diff', 'audit']);
+const TAKEN_AT = '2026-01-01T00:00:00.000Z';
+
+const USAGE = `usage: npm run bench -- [options]
+  --workload W1|W2|W3|all   which synthetic cluster(s) (default all)
+  --scale S                 1 = 1,000 namespaces x 100 pods (default 1; --verify: 0.02)
+  --seed N                  generator seed (default 1)
+  --runs N                  runs per measurement; the median is reported with min/max (default 3)
+  --json                    print only a JSON array: workload, pods, policies, classes, loadMs, analyseMs,
+                            diffMs, auditMs, peakRssMb (+ extra)
+  --timeout SECONDS         a phase running longer is killed and reported (default 300)
+  --phases LIST             subset of ${PHASES.join(',')}
+  --profile                 write a V8 CPU profile of each first-run child to <cache>/profiles
+  --max-old-space-size MB   heap limit of the measuring children (default: Node's own)
+  --verify                  compare the engine with the brute-force evaluator (at most 2,000 app pods)
+  --no-build                do not rebuild dist/
+Generated clusters are cached in \${NETPOL_BENCH_CACHE:-/tmp/netpol-audit-bench}.
+
+Measured, each in a fresh process: manifests = load the manifest folder (YAML + pods.json PodList);
+load (loadMs) = read the streamed snapshot file; analyse (analyseMs) = buildClusterModel + analyseCluster;
+summary = per-workload reach counts from the analysis (no pair listing); diff (diffMs) =
+workloadConnectivity of the snapshot and of its 1%-mutated version + diffConnectivity (the mutated
+snapshot's analysis is reported apart); audit (auditMs) = runAudit with DEFAULT_AUDIT_SETTINGS.
+peakRssMb = the largest maxRSS of the snapshot-based children (load..audit); the manifest child's is in extra.`;
+
+// ------------------------------------------------------------------------------------------ arguments
+
+function parseArgs(argv) {
+  const o = { workload: 'all', json: false, runs: 3, scale: undefined, seed: 1, timeout: 300, phases: PHASES, profile: false, heap: undefined, verify: false, build: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) fail(`${flag} needs a value`);
+      return v;
+    };
+    const number = (min) => {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n < min) fail(`${flag} needs a number >= ${min}`);
+      return n;
+    };
+    switch (flag) {
+      case '--workload': {
+        const w = value().toUpperCase();
+        if (w !== 'ALL' && !WORKLOADS.includes(w)) fail(`--workload must be one of ${WORKLOADS.join(', ')} or all`);
+        o.workload = w === 'ALL' ? 'all' : w;
+        break;
+      }
+      case '--json': o.json = true; break;
+      case '--runs': o.runs = Math.floor(number(1)); break;
+      case '--scale': o.scale = number(0.001); break;
+      case '--seed': o.seed = value(); break;
+      case '--timeout': o.timeout = number(0.001); break;
+      case '--phases': {
+        const list = value().split(',').map((s) => s.trim()).filter(Boolean);
+        const bad = list.filter((p) => !PHASES.includes(p));
+        if (bad.length) fail(`unknown phase(s) ${bad.join(', ')}; phases are ${PHASES.join(', ')}`);
+        o.phases = PHASES.filter((p) => list.includes(p));
+        break;
+      }
+      case '--profile': o.profile = true; break;
+      case '--max-old-space-size': o.heap = Math.floor(number(64)); break;
+      case '--verify': o.verify = true; break;
+      case '--no-build': o.build = false; break;
+      case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
+      default: fail(`unknown option ${a}`);
+    }
+  }
+  return o;
+}
+
+function fail(message) {
+  process.stderr.write(`bench: ${message}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+// ------------------------------------------------------------------------------------------ build
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuilt(build) {
+  if (process.env.NETPOL_BENCH_DIST) return;
+  const marker = join(dist, 'bench', 'synthetic-cluster.js');
+  const stale = !existsSync(marker) || newestMtime(join(root, 'src')) > statSync(marker).mtimeMs;
+  if (!stale) return;
+  if (!build) {
+    if (!existsSync(marker)) fail('dist/ is missing: run `npm run build` first');
+    process.stderr.write('bench: warning: dist/ is older than src/ (run `npm run build`)\n');
+    return;
+  }
+  process.stderr.write('bench: dist/ is missing or older than src/; running `npm run build`\n');
+  const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', process.stderr, process.stderr] });
+  if (r.status !== 0) fail('`npm run build` failed; fix the build (or run it yourself) and retry');
+}
+
+const load = (rel) => import(pathToFileURL(join(dist, rel)).href);
+
+async function modules() {
+  const [gen, writers, brute, snapshot, model, engine, settings, wc, bitset, diff, audit, auditSettings, manifests] = await Promise.all([
+    load('bench/synthetic-cluster.js'),
+    load('bench/cluster-writers.js'),
+    load('bench/brute-force-evaluator.js'),
+    load('core/model/snapshot.js'),
+    load('core/model/cluster-model.js'),
+    load('core/engine/analyse-cluster.js'),
+    load('core/engine/engine-settings.js'),
+    load('core/engine/workload-connectivity.js'),
+    load('core/engine/bitset.js'),
+    load('core/diff/connectivity-diff.js'),
+    load('core/findings/run-audit.js'),
+    load('core/findings/audit-settings.js'),
+    load('app/manifest-snapshot.js'),
+  ]);
+  return { gen, writers, brute, snapshot, model, engine, settings, wc, bitset, diff, audit, auditSettings, manifests };
+}
+
+// ------------------------------------------------------------------------------------------ cache
+
+function generatorVersion() {
+  const h = createHash('sha256');
+  for (const f of ['bench/synthetic-cluster.js', 'bench/cluster-writers.js']) h.update(readFileSync(join(dist, f)));
+  return h.digest('hex').slice(0, 10);
+}
+
+function cacheDir(workload, scale, seed) {
+  const base = process.env.NETPOL_BENCH_CACHE || '/tmp/netpol-audit-bench';
+  return join(base, `${workload}-scale${scale}-seed${seed}-${generatorVersion()}`);
+}
+
+// ------------------------------------------------------------------------------------------ child side
+
+/** Per-workload reach counts from the analysis: for each workload, how many workloads its pods may reach. */
+function summarise(m, analysis) {
+  const { Bitset } = m.bitset;
+  const byWorkload = m.wc.workloadClasses(analysis);
+  const names = [...byWorkload.keys()].sort();
+  const wid = new Map(names.map((n, i) => [n, i]));
+  const classWorkloads = analysis.classes.map((c) => c.workloads.map((w) => wid.get(w)));
+  const memo = new Map();
+  let reachablePairs = 0;
+  let maxFanOut = 0;
+  let reachNothing = 0;
+  let externalEgress = 0;
+  let externalIngress = 0;
+  for (const [w, ids] of byWorkload) {
+    let u = Bitset.EMPTY;
+    for (const c of ids) for (const seg of analysis.reach[c].segments) u = u.or(seg.peers);
+    const key = u.key();
+    let n = memo.get(key);
+    if (n === undefined) {
+      const seen = new Uint8Array(names.length);
+      n = 0;
+      u.forEach((b) => {
+        for (const x of classWorkloads[b]) if (!seen[x]) { seen[x] = 1; n++; }
+      });
+      memo.set(key, n);
+    }
+    const count = n - (ids.some((c) => u.has(c)) ? 1 : 0);
+    reachablePairs += count;
+    maxFanOut = Math.max(maxFanOut, count);
+    if (count === 0) reachNothing++;
+    if (!m.wc.workloadExternal(analysis, ids, 'egress').isEmpty) externalEgress++;
+    if (!m.wc.workloadExternal(analysis, ids, 'ingress').isEmpty) externalIngress++;
+  }
+  return { workloads: names.length, reachablePairs, maxFanOut, workloadsReachingNoWorkload: reachNothing, workloadsWithExternalEgress: externalEgress, workloadsWithExternalIngress: externalIngress };
+}
+
+async function child(task, p) {
+  const mark = (phase) => process.stderr.write(`@@phase ${phase}\n`);
+  const m = await modules();
+  const settings = m.settings.DEFAULT_ENGINE_SETTINGS;
+  const timed = async (phase, fn) => {
+    mark(phase);
+    const t = performance.now();
+    const value = await fn();
+    return [value, performance.now() - t];
+  };
+  const out = { task, ms: null, extra: {} };
+  const readSnap = (file) => m.writers.readSnapshotJson(join(p.dir, file));
+  const analyse = (s) => m.engine.analyseCluster(m.model.buildClusterModel(s).model, settings);
+  switch (task) {
+    case 'generate': {
+      const tmp = `${p.dir}.tmp-${process.pid}`;
+      rmSync(tmp, { recursive: true, force: true });
+      mkdirSync(tmp, { recursive: true });
+      const [content, generateMs] = await timed('generate', () => m.gen.generateCluster({ workload: p.workload, scale: p.scale, seed: p.seed }));
+      const [mutated, mutateMs] = await timed('mutate', () => m.gen.mutate(content, 0.01, p.seed));
+      const [snap, snapshotMs] = await timed('snapshot', () => m.gen.syntheticSnapshot(content, { cluster: p.workload, takenAt: TAKEN_AT }));
+      const after = m.gen.syntheticSnapshot(mutated, { cluster: p.workload, takenAt: TAKEN_AT });
+      const [snapshotBytes, writeSnapshotMs] = await timed('write-snapshot', () => m.writers.writeSnapshotJson(snap, join(tmp, 'snapshot.json')));
+      await m.writers.writeSnapshotJson(after, join(tmp, 'snapshot-mutated.json'));
+      const [written, writeManifestsMs] = await timed('write-manifests', () => m.writers.writeManifestFolder(content, join(tmp, 'manifests'), { podDetail: 'kubectl' }));
+      const counts = m.gen.contentCounts(content);
+      const meta = { workload: p.workload, scale: p.scale, seed: p.seed, counts, contentHash: snap.contentHash, mutatedContentHash: after.contentHash, snapshotBytes, podsJsonBytes: written.podsJsonBytes, generateMs, mutateMs, snapshotMs, writeSnapshotMs, writeManifestsMs };
+      writeFileSync(join(tmp, 'meta.json'), JSON.stringify(meta, null, 2));
+      rmSync(p.dir, { recursive: true, force: true });
+      renameSync(tmp, p.dir);
+      out.extra = meta;
+      break;
+    }
+    case 'manifests': {
+      const [r, ms] = await timed('manifests', () => m.manifests.snapshotFromManifests(join(p.dir, 'manifests'), { cluster: p.workload, takenAt: TAKEN_AT }));
+      out.ms = ms;
+      out.extra = { pods: r.snapshot.pods.length, problems: r.problems.length, sameContentAsSnapshotFile: r.snapshot.contentHash === p.contentHash };
+      break;
+    }
+    case 'load': {
+      const [s, ms] = await timed('load', () => readSnap('snapshot.json'));
+      out.ms = ms;
+      out.extra = { pods: s.pods.length };
+      break;
+    }
+    case 'analyse': {
+      const s = await readSnap('snapshot.json');
+      const [built, modelMs] = await timed('buildClusterModel', () => m.model.buildClusterModel(s));
+      const [a, engineMs] = await timed('analyseCluster', () => m.engine.analyseCluster(built.model, settings));
+      out.ms = modelMs + engineMs;
+      const groups = (cov) => new Set(cov.map((c) => c.group)).size;
+      out.extra = {
+        buildClusterModelMs: modelMs,
+        analyseClusterMs: engineMs,
+        classes: a.classes.length,
+        portAtoms: a.ports.atomCount,
+        addressAtoms: a.addresses.atomCount,
+        ingressGroups: groups(a.ingress),
+        egressGroups: groups(a.egress),
+        reachSegments: a.reach.reduce((s, r) => s + r.segments.length, 0),
+        heapUsedMb: process.memoryUsage().heapUsed / 2 ** 20,
+      };
+      break;
+    }
+    case 'summary': {
+      const a = analyse(await readSnap('snapshot.json'));
+      const [summary, ms] = await timed('summary', () => summarise(m, a));
+      out.ms = ms;
+      out.extra = summary;
+      break;
+    }
+    case 'diff': {
+      const before = analyse(await readSnap('snapshot.json'));
+      const afterSnap = await readSnap('snapshot-mutated.json');
+      const [after, analyseAfterMs] = await timed('analyse-mutated', () => analyse(afterSnap));
+      const [cb, connectivityBeforeMs] = await timed('workloadConnectivity-before', () => m.wc.workloadConnectivity(before));
+      const [ca, connectivityAfterMs] = await timed('workloadConnectivity-after', () => m.wc.workloadConnectivity(after));
+      const [changes, diffOnlyMs] = await timed('diffConnectivity', () => m.diff.diffConnectivity(cb, ca));
+      out.ms = connectivityBeforeMs + connectivityAfterMs + diffOnlyMs;
+      const count = (t) => changes.filter((c) => c.type === t).length;
+      out.extra = {
+        analyseMutatedMs: analyseAfterMs,
+        connectivityBeforeMs,
+        connectivityAfterMs,
+        diffConnectivityMs: diffOnlyMs,
+        workloadPairsBefore: cb.connections.length,
+        workloadPairsAfter: ca.connections.length,
+        externalEntriesBefore: cb.external.length,
+        changes: changes.length,
+        added: count('added'),
+        removed: count('removed'),
+        changed: count('changed'),
+      };
+      break;
+    }
+    case 'audit': {
+      const a = analyse(await readSnap('snapshot.json'));
+      const [r, ms] = await timed('runAudit', () =>
+        m.audit.runAudit({ cluster: p.workload, takenAt: TAKEN_AT, analysis: a, settings: m.auditSettings.DEFAULT_AUDIT_SETTINGS, today: '2026-01-01' }),
+      );
+      out.ms = ms;
+      const bySeverity = {};
+      for (const f of r.findings) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+      out.extra = { findings: r.findings.length, bySeverity };
+      break;
+    }
+    default:
+      throw new Error(`unknown child task ${task}`);
+  }
+  out.rssMb = process.resourceUsage().maxRSS / 1024;
+  out.heapLimitMb = (await import('node:v8')).getHeapStatistics().heap_size_limit / 2 ** 20;
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+// ------------------------------------------------------------------------------------------ parent side
+
+/** Runs one child; kills it when one phase runs longer than the timeout. */
+function runChild(task, params, o, profileDir) {
+  return new Promise((resolvePromise) => {
+    const nodeArgs = [];
+    if (o.heap) nodeArgs.push(`--max-old-space-size=${o.heap}`);
+    if (profileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${params.workload}-${task}.cpuprofile`);
+    const started = Date.now();
+    const cp = spawn(process.execPath, [...nodeArgs, fileURLToPath(import.meta.url), '--child', task], {
+      env: { ...process.env, NETPOL_BENCH_CHILD: JSON.stringify(params) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let errTail = '';
+    let phase = 'startup';
+    let phaseStart = Date.now();
+    let timedOut;
+    let buffered = '';
+    cp.stdout.on('data', (d) => (stdout += d));
+    cp.stderr.on('data', (d) => {
+      buffered += d;
+      const lines = buffered.split('\n');
+      buffered = lines.pop();
+      for (const line of lines) {
+        if (line.startsWith('@@phase ')) {
+          phase = line.slice(8);
+          phaseStart = Date.now();
+          if (!o.json) process.stderr.write(`  ${params.workload} ${task}: ${phase}\n`);
+        } else errTail = `${errTail}${line}\n`.slice(-4000);
+      }
+    });
+    const timer = setInterval(() => {
+      if (!timedOut && Date.now() - phaseStart > o.timeout * 1000) {
+        timedOut = { phase, seconds: Math.round((Date.now() - phaseStart) / 1000) };
+        cp.kill('SIGKILL');
+      }
+    }, 250);
+    cp.on('close', (code, signal) => {
+      clearInterval(timer);
+      const wallMs = Date.now() - started;
+      const last = stdout.trim().split('\n').pop();
+      if (code === 0 && last) {
+        try {
+          return resolvePromise({ ok: true, wallMs, ...JSON.parse(last) });
+        } catch {
+          /* fall through */
+        }
+      }
+      let reason;
+      if (timedOut) reason = `timeout: ${timedOut.phase} ran over ${o.timeout} s (killed)`;
+      else if (/heap out of memory|Allocation failed/i.test(errTail)) reason = `out of memory (V8 heap) in ${phase}`;
+      else if (/Cannot create a string longer than|ERR_STRING_TOO_LONG/.test(errTail)) reason = `V8 string length limit in ${phase} (${(errTail.match(/(Error[^\n]*string longer[^\n]*)/) ?? [])[1] ?? 'ERR_STRING_TOO_LONG'})`;
+      else if (/Invalid string length/.test(errTail)) reason = `V8 string length limit (Invalid string length) in ${phase}`;
+      else reason = `exit ${code ?? signal} in ${phase}: ${errTail.trim().split('\n').filter(Boolean).slice(-3).join(' | ').slice(0, 300)}`;
+      resolvePromise({ ok: false, wallMs, reason, phase, stderr: errTail });
+    });
+  });
+}
+
+function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
+}
+
+const round = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);
+
+async function benchWorkload(workload, o) {
+  const scale = o.scale ?? 1;
+  const dir = cacheDir(workload, scale, o.seed);
+  const params = { workload, scale, seed: o.seed, dir };
+  let meta;
+  if (existsSync(join(dir, 'meta.json'))) meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+  else {
+    if (!o.json) process.stderr.write(`${workload}: generating (scale ${scale}, seed ${o.seed}) into ${dir}\n`);
+    const g = await runChild('generate', params, { ...o, timeout: Math.max(o.timeout, 1800) });
+    if (!g.ok) return { workload, error: `generation failed: ${g.reason}` };
+    meta = g.extra;
+  }
+  params.contentHash = meta.contentHash;
+  const profileDir = o.profile ? join(dir, 'profiles') : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const phases = {};
+  const failures = {};
+  for (const phase of o.phases) {
+    if (NEEDS_ANALYSIS.has(phase) && failures.analyse) {
+      failures[phase] = `skipped: analyse failed (${failures.analyse})`;
+      continue;
+    }
+    const runs = [];
+    for (let r = 0; r < o.runs; r++) {
+      const res = await runChild(phase, params, o, r === 0 ? profileDir : undefined);
+      if (!res.ok) {
+        failures[phase] = res.reason;
+        break;
+      }
+      runs.push(res);
+    }
+    if (runs.length) phases[phase] = { ms: stats(runs.map((x) => x.ms)), rssMb: Math.max(...runs.map((x) => x.rssMb)), heapLimitMb: runs[0].heapLimitMb, extra: runs[0].extra };
+  }
+  return { workload, meta, phases, failures, dir };
+}
+
+function toJson(r) {
+  const ms = (phase) => round(r.phases?.[phase]?.ms.median);
+  const rssPhases = ['load', 'analyse', 'summary', 'diff', 'audit'].filter((p) => r.phases?.[p]);
+  const spread = {};
+  for (const [p, v] of Object.entries(r.phases ?? {})) spread[p] = { median: round(v.ms.median), min: round(v.ms.min), max: round(v.ms.max), runs: v.ms.runs, rssMb: round(v.rssMb) };
+  return {
+    workload: r.workload,
+    pods: r.meta?.counts.pods ?? null,
+    policies: r.meta ? r.meta.counts.networkPolicies + r.meta.counts.adminPolicies : null,
+    classes: r.phases?.analyse?.extra.classes ?? null,
+    loadMs: ms('load'),
+    analyseMs: ms('analyse'),
+    diffMs: ms('diff'),
+    auditMs: ms('audit'),
+    peakRssMb: rssPhases.length ? round(Math.max(...rssPhases.map((p) => r.phases[p].rssMb))) : null,
+    extra: {
+      ...(r.error ? { error: r.error } : {}),
+      scale: r.meta?.scale,
+      seed: r.meta?.seed,
+      namespaces: r.meta?.counts.namespaces,
+      workloads: r.meta?.counts.workloads,
+      nodes: r.meta?.counts.nodes,
+      manifestLoadMs: ms('manifests'),
+      manifestRssMb: round(r.phases?.manifests?.rssMb),
+      summaryMs: ms('summary'),
+      phases: spread,
+      failures: r.failures ?? {},
+      analyse: r.phases?.analyse?.extra,
+      summary: r.phases?.summary?.extra,
+      diff: r.phases?.diff?.extra,
+      audit: r.phases?.audit?.extra,
+      manifests: r.phases?.manifests?.extra,
+      heapLimitMb: round(Object.values(r.phases ?? {})[0]?.heapLimitMb),
+      generation: r.meta && { generateMs: round(r.meta.generateMs), writeManifestsMs: round(r.meta.writeManifestsMs), snapshotBytes: r.meta.snapshotBytes, podsJsonBytes: r.meta.podsJsonBytes },
+      cache: r.dir,
+    },
+  };
+}
+
+function table(rows, results) {
+  const cell = (r, phase) => {
+    const p = r.phases?.[phase];
+    if (!p) return r.failures?.[phase] ? 'FAILED*' : r.error ? 'FAILED*' : '-';
+    const f = (x) => (x >= 10000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
+    return p.ms.runs > 1 ? `${f(p.ms.median)} (${f(p.ms.min)}-${f(p.ms.max)})` : f(p.ms.median);
+  };
+  const header = ['workload', 'pods', 'policies', 'classes', 'manifests ms', 'load ms', 'analyse ms', 'summary ms', 'diff ms', 'audit ms', 'peak RSS MB'];
+  const body = results.map((r, i) => {
+    const j = rows[i];
+    return [r.workload, j.pods ?? '-', j.policies ?? '-', j.classes ?? '-', cell(r, 'manifests'), cell(r, 'load'), cell(r, 'analyse'), cell(r, 'summary'), cell(r, 'diff'), cell(r, 'audit'), j.peakRssMb ?? '-'].map(String);
+  });
+  const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
+  const line = (cells) => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
+  for (const [i, r] of results.entries()) {
+    const j = rows[i];
+    if (r.error) out.push(`* ${r.workload}: ${r.error}`);
+    for (const [phase, reason] of Object.entries(r.failures ?? {})) out.push(`* ${r.workload} ${phase}: ${reason}`);
+    const d = j.extra.diff;
+    if (d) out.push(`  ${r.workload} diff: ${d.changes} changes (${d.added} added, ${d.removed} removed, ${d.changed} changed) over ${d.workloadPairsBefore} -> ${d.workloadPairsAfter} workload pairs; connectivity ${Math.round(d.connectivityBeforeMs)} + ${Math.round(d.connectivityAfterMs)} ms, diffConnectivity ${Math.round(d.diffConnectivityMs)} ms; analysing the mutated snapshot ${Math.round(d.analyseMutatedMs)} ms`);
+    const a = j.extra.analyse;
+    if (a) out.push(`  ${r.workload} analyse: buildClusterModel ${Math.round(a.buildClusterModelMs)} ms + analyseCluster ${Math.round(a.analyseClusterMs)} ms; ${a.classes} classes, ${a.portAtoms} port atoms, ${a.addressAtoms} address atoms, ${a.ingressGroups}/${a.egressGroups} ingress/egress groups`);
+    const s = j.extra.summary;
+    if (s) out.push(`  ${r.workload} summary: ${s.workloads} workloads, ${s.reachablePairs} reachable workload pairs, max fan-out ${s.maxFanOut}`);
+    if (j.extra.manifests) out.push(`  ${r.workload} manifests: ${j.extra.manifests.pods} pods read, pods.json ${(j.extra.generation.podsJsonBytes / 2 ** 20).toFixed(0)} MiB, same content as the snapshot file: ${j.extra.manifests.sameContentAsSnapshotFile}; RSS ${j.extra.manifestRssMb} MB`);
+  }
+  return out.join('\n');
+}
+
+// ------------------------------------------------------------------------------------------ verify
+
+async function verify(o) {
+  const scale = o.scale ?? 0.02;
+  if (Math.max(2, Math.round(1000 * scale)) * 100 > 2000) fail('--verify runs the brute-force evaluator: use --scale 0.02 or less (at most 2,000 app pods)');
+  const m = await modules();
+  const settingsList = [m.settings.DEFAULT_ENGINE_SETTINGS, { ...m.settings.DEFAULT_ENGINE_SETTINGS, ipBlockPods: 'ignore', hostNetwork: 'node' }];
+  const parts = [];
+  let ok = true;
+  for (const workload of o.workload === 'all' ? WORKLOADS : [o.workload]) {
+    const content = m.gen.generateCluster({ workload, scale, seed: o.seed });
+    let pairs = 0;
+    let workloadPairs = 0;
+    let bad;
+    for (const c of [content, m.gen.mutate(content, 0.01, o.seed)]) {
+      for (const settings of settingsList) {
+        const engine = m.wc.workloadConnectivity(m.engine.analyseCluster(m.model.buildClusterModel(c).model, settings));
+        const brute = m.brute.bruteForceConnectivity(c, settings);
+        const cmp = m.brute.compareConnectivity(engine, brute);
+        pairs += brute.podPairs;
+        workloadPairs += cmp.workloadPairs;
+        if (!cmp.equal && !bad) bad = { settings, cmp };
+      }
+    }
+    if (bad) {
+      ok = false;
+      parts.push(`${workload} DISAGREES`);
+      process.stderr.write(`${workload} (settings ${JSON.stringify(bad.settings)}): ${bad.cmp.missingCount} lines only the engine has, ${bad.cmp.unexpectedCount} only brute force has\n`);
+      for (const x of bad.cmp.missing) process.stderr.write(`  engine only: ${x}\n`);
+      for (const x of bad.cmp.unexpected) process.stderr.write(`  brute only:  ${x}\n`);
+    } else parts.push(`${workload} ok (${pairs} pairs)`);
+  }
+  process.stdout.write(`brute-force agreement: ${parts.join(', ')}\n`);
+  process.stdout.write(`(scale ${scale}, seed ${o.seed}; each workload as generated and 1%-mutated, under the default settings and under --ipblock-pods ignore --host-network node; pairs = pod pairs decided)\n`);
+  process.exit(ok ? 0 : 1);
+}
+
+// ------------------------------------------------------------------------------------------ main
+
+async function main() {
+  const argv = process.argv.slice(2);
+  if (argv[0] === '--child') {
+    await child(argv[1], JSON.parse(process.env.NETPOL_BENCH_CHILD));
+    return;
+  }
+  const o = parseArgs(argv);
+  ensureBuilt(o.build);
+  if (o.verify) return verify(o);
+  const results = [];
+  for (const workload of o.workload === 'all' ? WORKLOADS : [o.workload]) results.push(await benchWorkload(workload, o));
+  const rows = results.map(toJson);
+  if (o.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+  else process.stdout.write(`${table(rows, results)}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e?.stack ?? e}\n`);
+  process.exit(1);
+});
