@@ -215,8 +215,10 @@ export class PdfPrinter {
         headerTemplate: headerTemplate(options.title, options.period),
         footerTemplate: footerTemplate(options.footerNote ?? ''),
         margin: MARGINS,
-        outline: true,
-        tagged: true,
+        // Tagged PDF (and the outline, which needs it) makes a fleet report ~12x larger and 2x slower to
+        // print (54 MB vs 4 MB for 2,000 namespaces): too big to email. puppeteer tags by default.
+        tagged: false,
+        outline: false,
         timeout: this.#timeoutMs,
       });
       return { pdf, blockedRequests };

@@ -56,8 +56,10 @@ describeWith('Chromium and poppler-utils', both(chromiumAvailability(), popplerA
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('prints several A4 pages with a title', () => {
+  it('prints several A4 pages with a title, small enough to email', () => {
     const info = pdfInfo(a4);
+    // untagged: a tagged PDF is an order of magnitude larger (see pdf-printer.ts)
+    expect(statSync(a4).size).toBeLessThan(1_000_000);
     expect(info.pages).toBeGreaterThan(5);
     expect(info.pages).toBeLessThan(40);
     expect(info.pageSize).toMatch(/^595\.\d+ x 841\.\d+ pts \(A4\)$/);
