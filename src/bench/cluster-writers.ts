@@ -15,8 +15,9 @@ import type { Snapshot, SnapshotContent, SnapshotPod, SnapshotPolicy } from '../
 
 export interface ManifestFolderOptions {
   /**
-   * `kubectl` (default): pods as `kubectl get pods -A -o json` prints them (managedFields, status conditions,
-   * container details, 4-space indentation; about 5 KB a pod). `slim`: only the fields netpol-audit reads.
+   * `kubectl` (default): pods as `kubectl get pods -A -o json` prints them (no managedFields, as kubectl hides
+   * them; status conditions, container details, 4-space indentation; about 7 KB a pod). `slim`: only the fields
+   * netpol-audit reads.
    */
   readonly podDetail?: 'kubectl' | 'slim';
   /** Namespaces per workloads/policies YAML file. */
@@ -148,65 +149,33 @@ function slimPod(p: SnapshotPod): Record<string, unknown> {
   };
 }
 
-/** A pod the way the API server returns it, with everything netpol-audit ignores (about 5 KB as kubectl prints it). */
+/** A pod the way the API server returns it, with much that netpol-audit ignores (about 7 KB as kubectl prints it). */
 function kubectlPod(p: SnapshotPod, i: number): Record<string, unknown> {
   const id = uid(`${p.namespace}/${p.name}`);
   const created = new Date(Date.UTC(2025, 11, 1) + (i % 86400) * 1000).toISOString().replace('.000Z', 'Z');
   const ports = containerPorts(p);
   const image = `registry.example.com/${p.namespace}/${p.workload.name}:1.${i % 7}.${i % 13}`;
   const appContainer = {
-    env: [
-      { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
-      { name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } },
-      { name: 'LOG_LEVEL', value: 'info' },
-      { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://otel-collector.monitoring:4317' },
-    ],
+    env: [{ name: 'POD_NAMESPACE', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } } }],
     image,
     imagePullPolicy: 'IfNotPresent',
-    livenessProbe: { failureThreshold: 3, httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, initialDelaySeconds: 10, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 },
     name: 'app',
     ports,
     readinessProbe: { failureThreshold: 3, httpGet: { path: '/ready', port: 8080, scheme: 'HTTP' }, periodSeconds: 5, successThreshold: 1, timeoutSeconds: 1 },
     resources: { limits: { cpu: '1', memory: '512Mi' }, requests: { cpu: '100m', memory: '128Mi' } },
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, runAsNonRoot: true },
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
-    volumeMounts: [
-      { mountPath: '/tmp', name: 'tmp' },
-      { mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: 'kube-api-access-' + id.slice(0, 5), readOnly: true },
-    ],
+    volumeMounts: [{ mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', name: 'kube-api-access-' + id.slice(0, 5), readOnly: true }],
   };
   const condition = (type: string) => ({ lastProbeTime: null, lastTransitionTime: created, status: 'True', type });
   return {
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-11-30T10:00:00Z', 'prometheus.io/scrape': 'true', 'prometheus.io/port': '9090' },
+      annotations: { 'kubectl.kubernetes.io/restartedAt': '2025-11-30T10:00:00Z' },
       creationTimestamp: created,
       ...(p.owner?.kind === 'ReplicaSet' ? { generateName: `${p.owner.name}-` } : {}),
       labels: p.labels,
-      managedFields: [
-        {
-          apiVersion: 'v1',
-          fieldsType: 'FieldsV1',
-          fieldsV1: {
-            'f:metadata': { 'f:generateName': {}, 'f:labels': Object.fromEntries(Object.keys(p.labels).map((k) => [`f:${k}`, {}])), 'f:ownerReferences': { '.': {}, [`k:{"uid":"${uid(p.owner?.name ?? p.name)}"}`]: {} } },
-            'f:spec': { 'f:containers': { 'k:{"name":"app"}': { '.': {}, 'f:env': {}, 'f:image': {}, 'f:imagePullPolicy': {}, 'f:livenessProbe': {}, 'f:name': {}, 'f:ports': {}, 'f:readinessProbe': {}, 'f:resources': {} } } },
-          },
-          manager: 'kube-controller-manager',
-          operation: 'Update',
-          time: created,
-        },
-        {
-          apiVersion: 'v1',
-          fieldsType: 'FieldsV1',
-          fieldsV1: { 'f:status': { 'f:conditions': {}, 'f:containerStatuses': {}, 'f:hostIP': {}, 'f:hostIPs': {}, 'f:phase': {}, 'f:podIP': {}, 'f:podIPs': {}, 'f:startTime': {} } },
-          manager: 'kubelet',
-          operation: 'Update',
-          subresource: 'status',
-          time: created,
-        },
-      ],
       name: p.name,
       namespace: p.namespace,
       ...(p.owner ? { ownerReferences: [{ apiVersion: OWNER_API[p.owner.kind] ?? 'v1', blockOwnerDeletion: true, controller: true, kind: p.owner.kind, name: p.owner.name, uid: uid(p.owner.name) }] } : {}),
@@ -223,31 +192,15 @@ function kubectlPod(p: SnapshotPod, i: number): Record<string, unknown> {
       priority: 0,
       restartPolicy: 'Always',
       schedulerName: 'default-scheduler',
-      securityContext: { fsGroup: 2000, runAsUser: 1000 },
+      securityContext: {},
       serviceAccount: 'default',
       serviceAccountName: 'default',
       terminationGracePeriodSeconds: 30,
-      tolerations: [
-        { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 },
-        { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300 },
-      ],
-      volumes: [
-        { emptyDir: {}, name: 'tmp' },
-        {
-          name: 'kube-api-access-' + id.slice(0, 5),
-          projected: {
-            defaultMode: 420,
-            sources: [
-              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
-              { configMap: { items: [{ key: 'ca.crt', path: 'ca.crt' }], name: 'kube-root-ca.crt' } },
-              { downwardAPI: { items: [{ fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' }, path: 'namespace' }] } },
-            ],
-          },
-        },
-      ],
+      tolerations: [{ effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 }],
+      volumes: [{ name: 'kube-api-access-' + id.slice(0, 5), projected: { defaultMode: 420, sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }] } }],
     },
     status: {
-      conditions: [condition('PodReadyToStartContainers'), condition('Initialized'), condition('Ready'), condition('ContainersReady'), condition('PodScheduled')],
+      conditions: [condition('Initialized'), condition('Ready'), condition('ContainersReady'), condition('PodScheduled')],
       containerStatuses: [
         {
           containerID: `containerd://${createHash('sha256').update(id).digest('hex')}`,
