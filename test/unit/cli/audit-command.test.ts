@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checksMarkdownTable } from '../../../src/cli/formats/checks-table.js';
+import { CHECKS } from '../../../src/core/findings/check-registry.js';
 import { runCliCaptured } from '../../support/cli-harness.js';
 
 describe('netpol-audit audit', () => {
@@ -57,6 +58,14 @@ describe('netpol-audit checks', () => {
     const json = JSON.parse((await runCliCaptured(['checks', '-o', 'json'])).stdout) as { id: string; severity: string; controls: string[] }[];
     expect(json).toHaveLength(21);
     expect(json.find((c) => c.id === 'default-deny-missing')).toMatchObject({ severity: 'high', controls: expect.arrayContaining(['CIS Kubernetes Benchmark 5.3.2']) });
+  });
+
+  it('documents every check in docs/findings.md with its current rationale', () => {
+    const doc = readFileSync('docs/findings.md', 'utf8');
+    for (const c of CHECKS) {
+      expect(doc, c.id).toContain(`### \`${c.id}\` (${c.defaultSeverity})`);
+      expect(doc, c.id).toContain(c.rationale);
+    }
   });
 
   it('keeps the README check table in sync with the registry', () => {
