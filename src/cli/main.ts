@@ -13,6 +13,11 @@ import { historyCommand } from './commands/history-command.js';
 import { snapshotCommand } from './commands/snapshot-command.js';
 import { previousPeriodCountsFromStore, storedSnapshotLoader } from './history-store-access.js';
 import { configCommand } from './commands/config-command.js';
+import { daemonCommand } from './commands/daemon-command.js';
+import { demoCommand } from './commands/demo-command.js';
+import { healthCommand } from './commands/health-command.js';
+import { reportCommand } from './commands/report-command.js';
+import { runCommand } from './commands/run-command.js';
 import { auditSettingsFrom, engineSettingsFromConfig } from '../config/config-mapping.js';
 import type { NetpolAuditConfig } from '../config/netpol-audit-config.js';
 import { applyEngineDefaults, hasEngineOptions } from './engine-options.js';
@@ -30,6 +35,11 @@ export function buildProgram(ctx: CliContext): Command {
   program.addCommand(historyCommand(ctx));
   program.addCommand(auditCommand(ctx));
   program.addCommand(checksCommand(ctx));
+  program.addCommand(reportCommand(ctx));
+  program.addCommand(runCommand(ctx));
+  program.addCommand(daemonCommand(ctx));
+  program.addCommand(demoCommand(ctx));
+  program.addCommand(healthCommand(ctx));
   program.addCommand(configCommand(ctx));
   // the configuration's engine settings are the defaults of --ipblock-pods, --host-network, --ip-families
   program.hook('preAction', async (_program, action) => {
