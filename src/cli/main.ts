@@ -62,13 +62,27 @@ export function defaultContext(env: NodeJS.ProcessEnv = process.env): CliContext
     stdout: process.stdout,
     stderr: process.stderr,
     env,
-    now: () => new Date(),
+    now: clock(env),
     loadConfig,
     loadStoredSnapshot: (opts, ref, reporter) => storedSnapshotLoader(ctx)(opts, ref, reporter),
     loadAuditSettings: async (opts) => auditSettingsFrom(await loadConfig(opts)),
     previousPeriodCounts: async (opts, snapshot) => previousPeriodCountsFromStore(ctx, opts, snapshot),
   };
   return ctx;
+}
+
+/**
+ * The wall clock, or a fixed instant from NETPOL_AUDIT_NOW (ISO-8601) — to reproduce what a run did on a
+ * given day, or to back-fill reports; periods, exception expiry and snapshot times all follow it.
+ */
+function clock(env: NodeJS.ProcessEnv): () => Date {
+  const fixed = env['NETPOL_AUDIT_NOW'];
+  if (!fixed) return () => new Date();
+  return () => {
+    const t = Date.parse(fixed);
+    if (Number.isNaN(t)) throw new UserError(`NETPOL_AUDIT_NOW="${fixed}" is not an ISO-8601 instant`, 'e.g. NETPOL_AUDIT_NOW=2026-10-01T06:00:00Z, or unset it');
+    return new Date(t);
+  };
 }
 
 /**
