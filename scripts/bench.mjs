@@ -18,9 +18,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // NETPOL_BENCH_DIST: another compiled tree (tests use a fresh compile); it is then never rebuilt
 const dist = process.env.NETPOL_BENCH_DIST ? resolve(process.env.NETPOL_BENCH_DIST) : join(root, 'dist');
 const WORKLOADS = ['W1', 'W2', 'W3'];
-const PHASES = ['manifests', 'load', 'analyse', 'summary', 'diff', 'audit'];
+const PHASES = ['manifests', 'load', 'analyse', 'summary', 'diff', 'audit', 'audit-checks'];
 /** Phases that need the analysis: skipped when `analyse` failed. */
-const NEEDS_ANALYSIS = new Set(['summary', 'diff', 'audit']);
+const NEEDS_ANALYSIS = new Set(['summary', 'diff', 'audit', 'audit-checks']);
 const TAKEN_AT = '2026-01-01T00:00:00.000Z';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -42,7 +42,8 @@ Measured, each in a fresh process: manifests = load the manifest folder (YAML + 
 load (loadMs) = read the streamed snapshot file; analyse (analyseMs) = buildClusterModel + analyseCluster;
 summary = per-workload reach counts from the analysis (no pair listing); diff (diffMs) =
 workloadConnectivity of the snapshot and of its 1%-mutated version + diffConnectivity (the mutated
-snapshot's analysis is reported apart); audit (auditMs) = runAudit with DEFAULT_AUDIT_SETTINGS.
+snapshot's analysis is reported apart); audit (auditMs) = runAudit with DEFAULT_AUDIT_SETTINGS;
+audit-checks = the same work step by step (facts, each check, exposure), so a slow check is named.
 peakRssMb = the largest maxRSS of the snapshot-based children (load..audit); the manifest child's is in extra.`;
 
 // ------------------------------------------------------------------------------------------ arguments
@@ -127,7 +128,7 @@ function ensureBuilt(build) {
 const load = (rel) => import(pathToFileURL(join(dist, rel)).href);
 
 async function modules() {
-  const [gen, writers, brute, snapshot, model, engine, settings, wc, bitset, diff, audit, auditSettings, manifests] = await Promise.all([
+  const [gen, writers, brute, snapshot, model, engine, settings, wc, bitset, diff, audit, auditSettings, manifests, registry, facts, exposure] = await Promise.all([
     load('bench/synthetic-cluster.js'),
     load('bench/cluster-writers.js'),
     load('bench/brute-force-evaluator.js'),
@@ -141,8 +142,11 @@ async function modules() {
     load('core/findings/run-audit.js'),
     load('core/findings/audit-settings.js'),
     load('app/manifest-snapshot.js'),
+    load('core/findings/check-registry.js'),
+    load('core/findings/audit-facts.js'),
+    load('core/findings/exposure.js'),
   ]);
-  return { gen, writers, brute, snapshot, model, engine, settings, wc, bitset, diff, audit, auditSettings, manifests };
+  return { gen, writers, brute, snapshot, model, engine, settings, wc, bitset, diff, audit, auditSettings, manifests, registry, facts, exposure };
 }
 
 // ------------------------------------------------------------------------------------------ cache
@@ -302,6 +306,21 @@ async function child(task, p) {
       out.extra = { findings: r.findings.length, bySeverity };
       break;
     }
+    case 'audit-checks': {
+      const a = analyse(await readSnap('snapshot.json'));
+      const [facts, factsMs] = await timed('audit: facts', () => m.facts.computeAuditFacts(a));
+      const checks = {};
+      for (const check of m.registry.CHECKS) {
+        const [drafts, ms] = await timed(`audit: check ${check.id}`, () =>
+          check.run({ cluster: p.workload, facts, settings: m.auditSettings.DEFAULT_AUDIT_SETTINGS, today: '2026-01-01' }),
+        );
+        checks[check.id] = { ms, findings: drafts.length };
+      }
+      const [, exposureMs] = await timed('audit: exposure', () => m.exposure.workloadExposure(facts));
+      out.ms = factsMs + exposureMs + Object.values(checks).reduce((sum, c) => sum + c.ms, 0);
+      out.extra = { factsMs, exposureMs, checks };
+      break;
+    }
     default:
       throw new Error(`unknown child task ${task}`);
   }
@@ -370,6 +389,30 @@ function runChild(task, params, o, profileDir) {
   });
 }
 
+/** Self time per function of a V8 .cpuprofile, largest first (relative paths; anonymous functions by line). */
+function profileTop(file, limit = 12) {
+  const prof = JSON.parse(readFileSync(file, 'utf8'));
+  const byId = new Map(prof.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let total = 0;
+  prof.samples.forEach((id, i) => {
+    const dt = prof.timeDeltas[i] ?? 0;
+    total += dt;
+    self.set(id, (self.get(id) ?? 0) + dt);
+  });
+  const byFn = new Map();
+  for (const [id, us] of self) {
+    const f = byId.get(id).callFrame;
+    const where = f.url ? `${f.url.replace(/^file:\/\//, '').replace(`${root}/`, '').replace(`${dist}/`, 'dist/')}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
+    byFn.set(key, (byFn.get(key) ?? 0) + us);
+  }
+  return [...byFn]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([fn, us]) => ({ fn, ms: Math.round(us / 1000), share: Math.round((1000 * us) / total) / 10 }));
+}
+
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -402,6 +445,7 @@ async function benchWorkload(workload, o) {
       continue;
     }
     const runs = [];
+    if (profileDir) rmSync(join(profileDir, `${workload}-${phase}.cpuprofile`), { force: true });
     for (let r = 0; r < o.runs; r++) {
       const res = await runChild(phase, params, o, r === 0 ? profileDir : undefined);
       if (!res.ok) {
@@ -412,7 +456,15 @@ async function benchWorkload(workload, o) {
     }
     if (runs.length) phases[phase] = { ms: stats(runs.map((x) => x.ms)), rssMb: Math.max(...runs.map((x) => x.rssMb)), heapLimitMb: runs[0].heapLimitMb, extra: runs[0].extra };
   }
-  return { workload, meta, phases, failures, dir };
+  const profiles = {};
+  if (profileDir) {
+    for (const phase of o.phases) {
+      const file = join(profileDir, `${workload}-${phase}.cpuprofile`);
+      // a killed child (timeout) writes no profile
+      if (existsSync(file)) profiles[phase] = { file, top: profileTop(file) };
+    }
+  }
+  return { workload, meta, phases, failures, dir, profiles };
 }
 
 function toJson(r) {
@@ -446,10 +498,12 @@ function toJson(r) {
       summary: r.phases?.summary?.extra,
       diff: r.phases?.diff?.extra,
       audit: r.phases?.audit?.extra,
+      auditSteps: r.phases?.['audit-checks']?.extra,
       manifests: r.phases?.manifests?.extra,
       heapLimitMb: round(Object.values(r.phases ?? {})[0]?.heapLimitMb),
       generation: r.meta && { generateMs: round(r.meta.generateMs), writeManifestsMs: round(r.meta.writeManifestsMs), snapshotBytes: r.meta.snapshotBytes, podsJsonBytes: r.meta.podsJsonBytes },
       cache: r.dir,
+      ...(r.profiles && Object.keys(r.profiles).length ? { profiles: r.profiles } : {}),
     },
   };
 }
@@ -477,8 +531,17 @@ function table(rows, results) {
     if (d) out.push(`  ${r.workload} diff: ${d.changes} changes (${d.added} added, ${d.removed} removed, ${d.changed} changed) over ${d.workloadPairsBefore} -> ${d.workloadPairsAfter} workload pairs; connectivity ${Math.round(d.connectivityBeforeMs)} + ${Math.round(d.connectivityAfterMs)} ms, diffConnectivity ${Math.round(d.diffConnectivityMs)} ms; analysing the mutated snapshot ${Math.round(d.analyseMutatedMs)} ms`);
     const a = j.extra.analyse;
     if (a) out.push(`  ${r.workload} analyse: buildClusterModel ${Math.round(a.buildClusterModelMs)} ms + analyseCluster ${Math.round(a.analyseClusterMs)} ms; ${a.classes} classes, ${a.portAtoms} port atoms, ${a.addressAtoms} address atoms, ${a.ingressGroups}/${a.egressGroups} ingress/egress groups`);
+    const ac = r.phases?.['audit-checks']?.extra;
+    if (ac) {
+      const slow = Object.entries(ac.checks).sort((x, y) => y[1].ms - x[1].ms).slice(0, 4);
+      out.push(`  ${r.workload} audit steps: facts ${Math.round(ac.factsMs)} ms, exposure ${Math.round(ac.exposureMs)} ms; slowest checks ${slow.map(([id, c]) => `${id} ${Math.round(c.ms)} ms`).join(', ')}`);
+    }
     const s = j.extra.summary;
     if (s) out.push(`  ${r.workload} summary: ${s.workloads} workloads, ${s.reachablePairs} reachable workload pairs, max fan-out ${s.maxFanOut}`);
+    for (const [phase, p] of Object.entries(r.profiles ?? {})) {
+      out.push(`  ${r.workload} ${phase} profile (${p.file}), self time:`);
+      for (const t of p.top) out.push(`      ${String(t.ms).padStart(7)} ms ${String(t.share).padStart(5)}%  ${t.fn}`);
+    }
     if (j.extra.manifests) out.push(`  ${r.workload} manifests: ${j.extra.manifests.pods} pods read, pods.json ${(j.extra.generation.podsJsonBytes / 2 ** 20).toFixed(0)} MiB, same content as the snapshot file: ${j.extra.manifests.sameContentAsSnapshotFile}; RSS ${j.extra.manifestRssMb} MB`);
   }
   return out.join('\n');
