@@ -14,7 +14,7 @@ import nodemailer from 'nodemailer';
 import type { SendMailOptions } from 'nodemailer/lib/mailer';
 import type { EmailChannelConfig, EmailConfig } from '../../config/netpol-audit-config.js';
 import type { ReportModel } from '../../core/report/report-model.js';
-import { renderEmailBodies, formatNumber, type ReportDelivery, type DeliveryReason } from '../render/html-report.js';
+import { renderEmailBodies, formatNumber, reportTitle, type ReportDelivery, type DeliveryReason } from '../render/html-report.js';
 import { writeFileAtomic } from '../render/atomic-write.js';
 
 export interface OutgoingReport {
@@ -119,7 +119,7 @@ export function messageSubject(channel: Pick<EmailChannelConfig, 'name' | 'subje
 /** `Network containment report` + period (+ channel) as a file name: `network-containment-report-2026-Q3-payments.pdf`. */
 export function attachmentFileName(model: ReportModel, channel: string): string {
   const slug = (s: string): string => s.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-  return `${[slug(model.title).toLowerCase() || 'report', slug(model.period.label), slug(channel)].filter(Boolean).join('-')}.pdf`;
+  return `${[slug(reportTitle(model)).toLowerCase() || 'report', slug(model.period.label), slug(channel)].filter(Boolean).join('-')}.pdf`;
 }
 
 function linkFor(options: ReportMailerOptions, report: OutgoingReport): string | undefined {

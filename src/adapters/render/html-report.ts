@@ -77,6 +77,14 @@ function loadTemplates(dir: string): CompiledTemplates {
 
 // ---------------------------------------------------------------------------------------------- format
 
+/** The report's title without a trailing period label (the layout shows the period on its own). */
+export function reportTitle(model: Pick<ReportModel, 'title' | 'period'>): string {
+  const title = model.title.trim();
+  const label = model.period.label;
+  if (title === label || !title) return 'Network containment report';
+  return title.endsWith(` ${label}`) ? title.slice(0, -label.length - 1).trim() : title;
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 const MINUS = '\u2212';
@@ -84,7 +92,8 @@ const MINUS = '\u2212';
 /** 1,234 · 81.3 · — for null/undefined/NaN. Independent of the machine's locale. */
 export function formatNumber(n: unknown): string {
   if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
-  return NUMBER.format(n).replace('-', MINUS);
+  // -0.04 rounds to 0, not to "−0"
+  return NUMBER.format(Math.round(n * 10) === 0 ? 0 : n).replace('-', MINUS);
 }
 
 function parseDay(s: string): { y: number; m: number; d: number } | undefined {
@@ -121,10 +130,16 @@ export function formatDateRange(from: unknown, to: unknown): string {
   return `${left} – ${formatDate(to)}`;
 }
 
+/** A key figure's context split into a unit glued to the value (`%`) and the words after it (`of 3 pods`). */
+export function splitContext(context: unknown): { unit: '' | '%'; rest: string } {
+  const text = typeof context === 'string' ? context.trim() : '';
+  return text.startsWith('%') ? { unit: '%', rest: text.slice(1).trim() } : { unit: '', rest: text };
+}
+
 /** `+4.4`, `−1.6`, `±0`; percentages as points (`+6.7 pts`). */
 export function formatDelta(delta: unknown, context?: unknown): string {
   if (typeof delta !== 'number' || !Number.isFinite(delta)) return '—';
-  const unit = context === '%' ? ' pts' : '';
+  const unit = splitContext(context).unit === '%' ? ' pts' : '';
   const r = Math.round(delta * 10) / 10;
   if (r === 0) return `±0${unit}`;
   return `${r > 0 ? '+' : MINUS}${NUMBER.format(Math.abs(r))}${unit}`;
@@ -152,6 +167,23 @@ function kindShort(kind: string): string {
   return kind === 'NetworkPolicy' ? 'NP' : kind === 'AdminNetworkPolicy' ? 'ANP' : kind === 'BaselineAdminNetworkPolicy' ? 'BANP' : kind;
 }
 
+const BREAK_AFTER = /(?<=[/.\-:=,[\]_@])/;
+const LONGEST_RUN = 12;
+
+/** `escape(text)` with `<wbr>` where a long value may wrap. */
+export function breakableHtml(text: string, escape: (s: string) => string): string {
+  const out: string[] = [];
+  for (const part of text.split(BREAK_AFTER)) {
+    const chunks: string[] = [];
+    for (const word of part.split(/(\s+)/)) {
+      if (word.length <= LONGEST_RUN) chunks.push(escape(word));
+      else for (let i = 0; i < word.length; i += LONGEST_RUN) chunks.push((i ? '<wbr>' : '') + escape(word.slice(i, i + LONGEST_RUN)));
+    }
+    out.push(chunks.join(''));
+  }
+  return out.join('<wbr>');
+}
+
 function registerHelpers(hb: typeof Handlebars): void {
   const safe = (html: string): Handlebars.SafeString => new hb.SafeString(html);
   const args = (list: unknown[]): unknown[] => list.slice(0, -1); // drop Handlebars' options argument
@@ -159,6 +191,7 @@ function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('formatPercent', (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? `${formatNumber(n)}%` : '—'));
   hb.registerHelper('formatDate', (s: unknown) => formatDate(s));
   hb.registerHelper('formatDateTime', (s: unknown) => formatDateTime(s));
+  hb.registerHelper('isoDay', (s: unknown) => (typeof s === 'string' ? s.slice(0, 10) : ''));
   hb.registerHelper('formatDateRange', (a: unknown, b: unknown) => formatDateRange(a, b));
   hb.registerHelper('formatDelta', (d: unknown, context: unknown) => formatDelta(d, typeof context === 'string' ? context : undefined));
   hb.registerHelper('deltaClass', (f: KeyFigure) => deltaClass(f));
@@ -168,6 +201,8 @@ function registerHelpers(hb: typeof Handlebars): void {
   hb.registerHelper('severityColour', (s: Severity) => SEVERITY_COLOURS[s] ?? '#64748b');
   hb.registerHelper('gradeColour', (g: string | null) => gradeColour(g));
   hb.registerHelper('kindShort', (k: string) => kindShort(k));
+  hb.registerHelper('unitOf', (context: unknown) => splitContext(context).unit);
+  hb.registerHelper('contextRest', (context: unknown) => splitContext(context).rest);
   hb.registerHelper('isNumber', (n: unknown) => typeof n === 'number' && Number.isFinite(n));
   hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
   hb.registerHelper('lte', (a: unknown, b: unknown) => Number(a) <= Number(b));
@@ -198,6 +233,10 @@ function registerHelpers(hb: typeof Handlebars): void {
         .join(''),
     ),
   );
+  // Escaped text with <wbr> break opportunities after / . - : = , [ ] _ @ and inside runs over 12
+  // characters: a 63-character name without a hyphen wraps inside its cell instead of widening the
+  // table past the page (which would make Chromium shrink every page of the PDF).
+  hb.registerHelper('breakable', (text: unknown) => safe(breakableHtml(String(text ?? ''), hb.Utils.escapeExpression)));
   // Our own SVG: every label inside is escaped by svg-charts.ts.
   hb.registerHelper('trendChart', (series: Parameters<typeof trendChartSvg>[0]) => safe(trendChartSvg(series)));
   hb.registerHelper('severityChart', (counts: Readonly<Record<Severity, number>>) => safe(severityBarSvg(counts, 'Open findings by severity')));
@@ -288,6 +327,7 @@ function buildView(model: ReportModel, css: string, options: ReportRenderOptions
   const snapshots: { cluster: string; snapshot: SnapshotRef }[] = [];
   for (const s of model.clusterSections) if (s.status === 'ok' && s.snapshot) snapshots.push({ cluster: s.cluster, snapshot: s.snapshot });
   return {
+    title: reportTitle(model),
     css: new Handlebars.SafeString(css),
     pageSize: options.pageSize ?? 'A4',
     exportFiles: options.exportFiles ?? [],
@@ -301,6 +341,9 @@ function buildView(model: ReportModel, css: string, options: ReportRenderOptions
     trendLabels: (model.trends.find((t) => t.points.length === Math.max(...model.trends.map((x) => x.points.length)))?.points ?? []).map((p) => p.period),
     severityGroups,
     clusterStatus,
+    // page one must stay one page: long lists move to section 3
+    manyClusters: model.clusters.length > 4,
+    manyMissing: model.missing.length > 3,
     snapshots,
   };
 }

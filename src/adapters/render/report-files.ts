@@ -11,7 +11,7 @@ import { SEVERITIES, severityRank } from '../../core/findings/severity.js';
 import { formatConnectivity } from '../../cli/formats/connectivity-formats.js';
 import { csvTable } from '../../cli/formats/csv.js';
 import { writeFileAtomic } from './atomic-write.js';
-import { renderReportHtml, formatDateTime, type ReportRenderOptions } from './html-report.js';
+import { renderReportHtml, formatDateTime, reportTitle, type ReportRenderOptions } from './html-report.js';
 import type { PdfPrinter } from './pdf-printer.js';
 
 export type ReportFileKind = 'html' | 'pdf' | 'findings-csv' | 'findings-json' | 'connectivity-csv';
@@ -185,7 +185,7 @@ export async function writeReportFiles(input: ReportFilesInput): Promise<ReportF
     try {
       const printed = await input.pdf.printer.printFile(htmlPath, pdfPath, {
         pageSize: input.pdf.pageSize,
-        title: m.organisation ? `${m.organisation} · ${m.title}` : m.title,
+        title: m.organisation ? `${m.organisation} · ${reportTitle(m)}` : reportTitle(m),
         period: m.namespaceScope ? `${m.period.label} · ${m.namespaceScope}` : m.period.label,
         footerNote: `Generated ${formatDateTime(m.generatedAt)} · ${m.generator}`,
       });

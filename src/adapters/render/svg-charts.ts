@@ -153,15 +153,15 @@ export function trendChartSvg(series: TrendSeries): string {
   return out.join('');
 }
 
-export const SEVERITY_BAR_SIZE = { width: 300, rowHeight: 20 } as const;
+export const SEVERITY_BAR_SIZE = { width: 220, rowHeight: 17 } as const;
 
 /** Horizontal bars, one per severity from critical to info, each with its count. */
 export function severityBarSvg(counts: Readonly<Record<Severity, number>>, title = 'Findings by severity'): string {
   const { width, rowHeight } = SEVERITY_BAR_SIZE;
   const order = [...SEVERITIES].reverse();
   const height = order.length * rowHeight + 4;
-  const labelW = 62;
-  const countW = 34;
+  const labelW = 54;
+  const countW = 28;
   const barMax = width - labelW - countW;
   const max = Math.max(1, ...order.map((s) => counts[s] ?? 0));
   const out: string[] = [svgOpen(width, height, `${title}: ${order.map((s) => `${s} ${counts[s] ?? 0}`).join(', ')}`, 'chart severity-chart')];

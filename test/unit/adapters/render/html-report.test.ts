@@ -11,6 +11,8 @@ import {
   formatNumber,
   renderEmailBodies,
   renderReportHtml,
+  reportTitle,
+  breakableHtml,
 } from '../../../../src/adapters/render/html-report.js';
 import type { ReportModel } from '../../../../src/core/report/report-model.js';
 import {
@@ -18,11 +20,14 @@ import {
   CLUSTER_OK,
   HOSTILE_NAMESPACE,
   HOSTILE_TEXT,
+  LONG_NAMESPACE,
   sampleReportModel,
 } from '../../../fixtures/report/sample-report-model.js';
 
 const model = sampleReportModel();
-const html = renderReportHtml(model, { exportFiles: ['findings.csv', 'findings.json', 'connectivity-prod-eu-1.csv'] });
+const raw = renderReportHtml(model, { exportFiles: ['findings.csv', 'findings.json', 'connectivity-prod-eu-1.csv'] });
+/** The document without the <wbr> break opportunities long values carry, for checking text. */
+const html = raw.replace(/<wbr>/g, '');
 
 function section(id: string, doc = html): string {
   const start = doc.indexOf(`id="${id}"`);
@@ -98,8 +103,9 @@ describe('report HTML', () => {
     // the YAML snippet placeholder is text
     expect(html).toContain('namespace: &lt;namespace&gt;');
     // the only tags in the document are the ones the templates and charts write
-    const tags = new Set([...html.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()));
-    const allowed = ['html', 'head', 'meta', 'title', 'style', 'body', 'main', 'section', 'header', 'footer', 'div', 'span', 'h1', 'h2', 'h3', 'h4', 'p', 'strong', 'em', 'br', 'ul', 'li', 'table', 'caption', 'thead', 'tbody', 'tr', 'th', 'td', 'dl', 'dt', 'dd', 'code', 'pre', 'svg', 'g', 'line', 'text', 'polyline', 'circle', 'rect', 'path'];
+    expect(raw).not.toMatch(/<script/i);
+    const tags = new Set([...raw.matchAll(/<([a-zA-Z][a-zA-Z0-9]*)/g)].map((m) => m[1]!.toLowerCase()));
+    const allowed = ['wbr', 'html', 'head', 'meta', 'title', 'style', 'body', 'main', 'section', 'header', 'footer', 'div', 'span', 'h1', 'h2', 'h3', 'h4', 'p', 'strong', 'em', 'br', 'ul', 'li', 'table', 'caption', 'thead', 'tbody', 'tr', 'th', 'td', 'dl', 'dt', 'dd', 'code', 'pre', 'svg', 'g', 'line', 'text', 'polyline', 'circle', 'rect', 'path'];
     expect([...tags].filter((t) => !allowed.includes(t))).toEqual([]);
   });
 
@@ -171,7 +177,7 @@ describe('report HTML', () => {
     expect(section('sign-off')).toContain('A. Auditor');
     expect(section('sign-off')).toMatch(/<strong>prod-eu-1<\/strong> and <strong>prod-us-1<\/strong>/);
     const appendix = section('appendix');
-    expect(appendix.match(/<tr><td class="nowrap">prod-eu-1<\/td><td>(NP|ANP|BANP)</g)).toHaveLength(model.appendix.policies.length);
+    expect(appendix.match(/<tr><td class="cluster">prod-eu-1<\/td><td>(NP|ANP|BANP)</g)).toHaveLength(model.appendix.policies.length);
     expect(appendix).toContain('sha256:7d865e959b2466918c9863afca942d0fb89d7c9ac0c99bafc3749504ded97730');
     expect(appendix).toContain('<code>connectivity-prod-eu-1.csv</code>');
   });
@@ -179,6 +185,30 @@ describe('report HTML', () => {
   it('shows a channel scope when the report is limited to some namespaces', () => {
     const out = renderReportHtml(sampleReportModel({ namespaceScope: 'namespaces labelled team=payments' }));
     expect(out).toMatch(/<th>Scope<\/th><td>namespaces labelled team&#x3D;payments<\/td>/);
+  });
+
+  it('glues a percent context to the value and keeps the words after it', () => {
+    const out = renderReportHtml(sampleReportModel({ keyFigures: [{ id: 'pods-isolated-ingress', label: 'Pods isolated for ingress', value: 66.7, context: '% of 3 pods', previous: 50, delta: 16.7, better: 'higher' }] }));
+    expect(out).toContain('<div class="value">66.7% <span class="context">of 3 pods</span></div>');
+    expect(out).toContain('▲ +16.7 pts</span>');
+    expect(out).toContain('was 50%');
+  });
+
+  it('shows a title that already names the period without repeating it', () => {
+    const out = renderReportHtml(sampleReportModel({ title: 'Network containment audit 2026-Q3' }));
+    expect(out).toContain('<title>Network containment audit 2026-Q3 · Northwind Payments Ltd</title>');
+    expect(out).toContain('<h1>Network containment audit</h1>');
+    expect(out).not.toContain('2026-Q3 2026-Q3');
+    expect(reportTitle({ title: '2026-Q3', period: model.period })).toBe('Network containment report');
+  });
+
+  it('gives long values places to wrap without breaking their escaping', () => {
+    const esc = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    expect(breakableHtml('shop/web[Deployment]', esc)).toBe('shop/<wbr>web[<wbr>Deployment]');
+    expect(breakableHtml('<script>alert(1)</script>', esc)).toBe('&lt;script&gt;aler<wbr>t(1)&lt;/<wbr>script&gt;');
+    expect(breakableHtml('a & b', esc)).toBe('a &amp; b');
+    expect(breakableHtml('x'.repeat(30), esc)).toBe(`${'x'.repeat(12)}<wbr>${'x'.repeat(12)}<wbr>${'x'.repeat(6)}`);
+    expect(raw).toContain(`<td class="mono ns">${LONG_NAMESPACE.slice(0, 12)}<wbr>`);
   });
 
   it('has no leftover template artefacts', () => {
@@ -230,6 +260,7 @@ describe('formatting helpers', () => {
     expect(formatNumber(1234567)).toBe('1,234,567');
     expect(formatNumber(81.34)).toBe('81.3');
     expect(formatNumber(-2)).toBe('−2');
+    expect(formatNumber(-0.04)).toBe('0');
     expect(formatNumber(null)).toBe('—');
     expect(formatNumber(Number.NaN)).toBe('—');
   });
@@ -246,6 +277,7 @@ describe('formatting helpers', () => {
     expect(formatDelta(-1.6, '%')).toBe('−1.6 pts');
     expect(formatDelta(0.01)).toBe('±0');
     expect(formatDelta(null)).toBe('—');
+    expect(formatDelta(66.7, '% of 3 pods')).toBe('+66.7 pts');
     expect(deltaClass({ delta: 2, better: 'higher' })).toBe('improved');
     expect(deltaClass({ delta: 2, better: 'lower' })).toBe('regressed');
     expect(deltaClass({ delta: -2, better: 'lower' })).toBe('improved');
