@@ -296,7 +296,7 @@ const reportSchema = z
         enabled: flag().default(true).describe('Render a PDF besides HTML.'),
         pageSize: oneOf(['A4', 'Letter']).default('A4').describe('PDF page size.'),
         chromiumPath: text('a file path').optional().describe('Chromium/Chrome executable (default: $PUPPETEER_EXECUTABLE_PATH, else the usual install paths such as /usr/bin/chromium).'),
-        timeoutSeconds: seconds().default(60).describe('Longest a PDF may take to render.'),
+        timeoutSeconds: seconds().default(300).describe('Longest a PDF may take to render (a 2,000-namespace fleet report takes about a minute).'),
       })
       .prefault({})
       .describe('PDF rendering.'),

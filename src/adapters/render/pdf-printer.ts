@@ -67,8 +67,12 @@ export function findChromium(discovery: ChromiumDiscovery = {}): string {
   throw new EnvironmentError(`no Chromium or Chrome found to print the PDF report (looked in ${candidates.join(', ')})`, INSTALL_HINT);
 }
 
-/** Flags that keep a headless Chromium off the network and away from the user's profile. */
-export function chromiumArgs(userDataDir: string): string[] {
+/**
+ * Flags that keep a headless Chromium off the network and away from the user's profile. The sandbox is
+ * turned off as root (Chromium refuses it) and when NETPOL_AUDIT_CHROMIUM_NO_SANDBOX=1 (containers
+ * without user namespaces, where a non-root Chromium cannot start its sandbox either).
+ */
+export function chromiumArgs(userDataDir: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const args = [
     '--disable-gpu',
     '--disable-background-networking',
@@ -87,8 +91,8 @@ export function chromiumArgs(userDataDir: string): string[] {
     '--font-render-hinting=none',
     `--user-data-dir=${userDataDir}`,
   ];
-  // Chromium refuses to start its sandbox as root (containers, CI).
-  if (typeof process.getuid === 'function' && process.getuid() === 0) args.unshift('--no-sandbox');
+  const root = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (root || env['NETPOL_AUDIT_CHROMIUM_NO_SANDBOX'] === '1') args.unshift('--no-sandbox');
   return args;
 }
 
@@ -157,7 +161,7 @@ export class PdfPrinter {
       return await puppeteer.launch({
         executablePath,
         headless: true,
-        args: chromiumArgs(profile),
+        args: chromiumArgs(profile, this.#options.env ?? process.env),
         // our own flags replace puppeteer's defaults list only partly: keep its automation defaults
         timeout: this.#timeoutMs,
         protocolTimeout: this.#timeoutMs,

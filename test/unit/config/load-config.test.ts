@@ -15,7 +15,7 @@ const DEFAULTS: NetpolAuditConfig = {
   collection: { pageSize: 500, timeoutSeconds: 30, retries: 3, concurrency: 4 },
   engine: { ipBlockPods: 'match', hostNetwork: 'pod', ipFamilies: 'auto' },
   audit: { severities: {}, disabledChecks: [], requiredPodLabels: [], policyGrowth: { percent: 25, minimumIncrease: 5 }, expiringSoonDays: 30, exceptions: [] },
-  report: { outputDir: 'reports', period: 'quarter', trendPeriods: 4, topWorkloads: 10, pdf: { enabled: true, pageSize: 'A4', timeoutSeconds: 60 } },
+  report: { outputDir: 'reports', period: 'quarter', trendPeriods: 4, topWorkloads: 10, pdf: { enabled: true, pageSize: 'A4', timeoutSeconds: 300 } },
   email: { enabled: false, from: '', maxMessageBytes: 10_000_000, retries: 3, channels: [] },
   schedule: { timezone: 'UTC', snapshot: '0 2 * * *', report: '0 6 * * *', catchUp: true },
   logging: { format: 'auto', level: 'info' },
