@@ -3,7 +3,7 @@
  * so ipBlock and networks peers become bitsets over atoms and results merge back into maximal ranges.
  */
 import { Bitset } from './bitset.js';
-import { FAMILY_MAX, type AddressRange, type IpFamily } from '../model/ip-address.js';
+import { FAMILY_MAX, parseIp, parseIpv4Number, type AddressRange, type IpFamily } from '../model/ip-address.js';
 
 export class AddressSpace {
   /** Atom i covers [starts[i], next start - 1] in family families[i]. */
@@ -57,6 +57,29 @@ export class AddressSpace {
   rangeBits(r: AddressRange, shift = 0): Bitset {
     if (!this.hasFamily(r.family)) return Bitset.EMPTY;
     return Bitset.range(shift + this.atomOf(r.family, r.start), shift + this.atomOf(r.family, r.end) + 1);
+  }
+
+  /** IPv4 atom starts as plain numbers, for the fast path of atomOfIp. */
+  private v4Starts: Float64Array | undefined;
+
+  /** Atom holding an IP address given as text (pod IPs), or -1 for unparsable or unmodelled addresses. */
+  atomOfIp(ip: string): number {
+    const n = parseIpv4Number(ip);
+    if (n !== undefined) {
+      if (!this.hasFamily(4)) return -1;
+      if (!this.v4Starts) this.v4Starts = Float64Array.from(this.starts.slice(this.familyFirst.get(4)!, this.familyEnd.get(4)!), Number);
+      const s = this.v4Starts;
+      let lo = 0;
+      let hi = s.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (s[mid]! <= n) lo = mid;
+        else hi = mid - 1;
+      }
+      return this.familyFirst.get(4)! + lo;
+    }
+    const parsed = parseIp(ip);
+    return parsed ? this.atomContaining(parsed.family, parsed.value) : -1;
   }
 
   /** Atom containing one address, or -1 when its family is not modelled. */

@@ -13,7 +13,7 @@ import { effectiveAllowMap, type SubjectPolicies } from './tier-evaluation.js';
 import type { AdminPolicyModel } from '../model/admin-network-policy.js';
 import type { ClusterModel } from '../model/cluster-model.js';
 import type { Protocol } from '../model/connection-set.js';
-import { parseCidr, parseIp, type AddressRange, type IpFamily } from '../model/ip-address.js';
+import { parseCidr, type AddressRange, type IpFamily } from '../model/ip-address.js';
 import type { LabelSelector } from '../model/label-selector.js';
 import type { NetworkPolicyModel } from '../model/network-policy.js';
 import type { ObjectProblem } from '../model/object-problem.js';
@@ -123,10 +123,7 @@ function chooseFamilies(model: ClusterModel, setting: EngineSettings['ipFamilies
   if (setting === 'ipv6') return [6];
   if (setting === 'dual') return [4, 6];
   const seen = new Set<IpFamily>();
-  for (const p of model.pods) for (const ip of p.ips) {
-    const parsed = parseIp(ip);
-    if (parsed) seen.add(parsed.family);
-  }
+  for (const p of model.pods) for (const ip of p.ips) seen.add(ip.includes(':') ? 6 : 4);
   if (seen.size === 0) return [4];
   return [...seen].sort();
 }

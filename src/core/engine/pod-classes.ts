@@ -6,7 +6,6 @@
 import { Bitset } from './bitset.js';
 import type { AddressSpace } from './address-space.js';
 import type { ClusterModel, PodModel } from '../model/cluster-model.js';
-import { parseIp } from '../model/ip-address.js';
 import type { Labels, LabelSelector } from '../model/label-selector.js';
 import { selectorMatches } from '../model/label-selector.js';
 import type { Protocol } from '../model/connection-set.js';
@@ -55,42 +54,55 @@ export interface ClassInputs {
   readonly hostNetworkMode: 'node' | 'pod';
 }
 
+/** A pod's referenced named ports as name -> bindings. */
+function namedBindings(pod: PodModel, referenced: ReadonlySet<string>): Map<string, NamedPortBinding[]> {
+  const named = new Map<string, NamedPortBinding[]>();
+  for (const cp of pod.ports) {
+    if (!cp.name || !referenced.has(cp.name)) continue;
+    const list = named.get(cp.name);
+    if (list) list.push({ protocol: cp.protocol, port: cp.port });
+    else named.set(cp.name, [{ protocol: cp.protocol, port: cp.port }]);
+  }
+  return named;
+}
+
 export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): ClassIndex {
   const { referencedLabelKeys, referencedPortNames, addressSpace } = inputs;
   const byKey = new Map<string, { ns: string; pods: PodModel[]; atoms: number[]; named: Map<string, NamedPortBinding[]>; host: boolean }>();
-  const sortedKeys = [...referencedLabelKeys].sort();
+  const NO_PORTS: Map<string, NamedPortBinding[]> = new Map();
+  const NO_ATOMS: number[] = [];
   for (const pod of model.pods) {
     const host = pod.hostNetwork && inputs.hostNetworkMode === 'node';
     let key = `${pod.namespace}\u0000${host ? 'H' : 'P'}`;
-    for (const k of sortedKeys) {
-      const v = pod.labels[k];
-      if (v !== undefined) key += `\u0000${k}=${v}`;
-    }
-    const named = new Map<string, NamedPortBinding[]>();
+    // only label keys some selector uses tell pods apart (iterate the pod's few labels, not every key)
+    const own: string[] = [];
+    for (const k in pod.labels) if (referencedLabelKeys.has(k)) own.push(k);
+    if (own.length > 1) own.sort();
+    for (const k of own) key += `\u0000${k}=${pod.labels[k]}`;
+    // named ports referenced by some rule: their bindings tell pods apart (signature only; the map is
+    // built once per class, below)
+    let portSig = '';
     if (referencedPortNames.size) {
-      for (const cp of pod.ports) {
-        if (cp.name && referencedPortNames.has(cp.name)) {
-          const list = named.get(cp.name) ?? [];
-          list.push({ protocol: cp.protocol, port: cp.port });
-          named.set(cp.name, list);
-        }
+      let parts: string[] | undefined;
+      for (const cp of pod.ports) if (cp.name && referencedPortNames.has(cp.name)) (parts ??= []).push(`${cp.name}:${cp.protocol}/${cp.port}`);
+      if (parts) {
+        if (parts.length > 1) parts.sort();
+        portSig = parts.join(',');
+        key += `\u0001${portSig}`;
       }
-      for (const name of [...named.keys()].sort()) key += `\u0001${name}:${named.get(name)!.map((b) => `${b.protocol}/${b.port}`).join(',')}`;
     }
-    const atoms: number[] = [];
-    if (inputs.podIpsMatter || host) {
+    let atoms: number[] = NO_ATOMS;
+    if ((inputs.podIpsMatter || host) && pod.ips.length) {
       for (const ip of pod.ips) {
-        const parsed = parseIp(ip);
-        if (!parsed) continue;
-        const a = addressSpace.atomContaining(parsed.family, parsed.value);
-        if (a >= 0 && !atoms.includes(a)) atoms.push(a);
+        const a = addressSpace.atomOfIp(ip);
+        if (a >= 0 && !atoms.includes(a)) (atoms === NO_ATOMS ? (atoms = [a]) : atoms.push(a));
       }
-      atoms.sort((a, b) => a - b);
+      if (atoms.length > 1) atoms.sort((a, b) => a - b);
       if (atoms.length) key += `\u0002${atoms.join(',')}`;
     }
     let entry = byKey.get(key);
     if (!entry) {
-      entry = { ns: pod.namespace, pods: [], atoms, named, host };
+      entry = { ns: pod.namespace, pods: [], atoms, named: portSig ? namedBindings(pod, referencedPortNames) : NO_PORTS, host };
       byKey.set(key, entry);
     }
     entry.pods.push(pod);
@@ -120,9 +132,9 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
   const keyIndex = new Map<string, number[]>();
   for (const c of classes) {
     if (!c.selectable) continue;
-    for (const k of sortedKeys) {
-      const v = c.labels[k];
-      if (v === undefined) continue;
+    for (const k in c.labels) {
+      if (!referencedLabelKeys.has(k)) continue;
+      const v = c.labels[k]!;
       let m = valueIndex.get(k);
       if (!m) valueIndex.set(k, (m = new Map()));
       const list = m.get(v);

@@ -40,15 +40,29 @@ export class RuleCompiler {
     this.allPeers = this.allClasses.or(this.allExternal);
   }
 
+  /** Address atom -> classes with a pod IP in it (built on first use). */
+  private podsByAtom: Map<number, PodClass[]> | undefined;
+
   /** External atoms of a CIDR list minus exceptions, plus the classes whose pod IPs fall inside. */
   private addressPeers(cidrs: readonly Cidr[], except: readonly Cidr[], includePod: (c: PodClass) => boolean): Bitset {
     let atoms = Bitset.EMPTY;
     for (const c of cidrs) atoms = atoms.or(this.addresses.rangeBits(c, this.classCount));
     for (const e of except) atoms = atoms.andNot(this.addresses.rangeBits(e, this.classCount));
     if (atoms.isEmpty) return atoms;
+    if (!this.podsByAtom) {
+      this.podsByAtom = new Map();
+      for (const c of this.index.classes) {
+        for (const a of c.addressAtoms) {
+          const list = this.podsByAtom.get(a);
+          if (list) list.push(c);
+          else this.podsByAtom.set(a, [c]);
+        }
+      }
+    }
     const classes: number[] = [];
-    for (const c of this.index.classes) {
-      if (c.addressAtoms.length && includePod(c) && c.addressAtoms.some((a) => atoms.has(a + this.classCount))) classes.push(c.id);
+    for (const [atom, list] of this.podsByAtom) {
+      if (!atoms.has(atom + this.classCount)) continue;
+      for (const c of list) if (includePod(c)) classes.push(c.id);
     }
     return classes.length ? atoms.or(Bitset.fromIndexes(classes)) : atoms;
   }

@@ -13,7 +13,31 @@ export interface AddressRange {
 export const FAMILY_MAX: Record<IpFamily, bigint> = { 4: (1n << 32n) - 1n, 6: (1n << 128n) - 1n };
 const FAMILY_BITS: Record<IpFamily, number> = { 4: 32, 6: 128 };
 
+/** Dotted-quad IPv4 without regular expressions or allocation (pod IPs are parsed by the hundred thousand). */
+export function parseIpv4Number(s: string): number | undefined {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return undefined;
+    } else if (c === 46) {
+      if (!digits || ++dots > 3) return undefined;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else return undefined;
+  }
+  if (!digits || dots !== 3) return undefined;
+  return value * 256 + octet;
+}
+
 export function parseIp(text: string): { family: IpFamily; value: bigint } | undefined {
+  const quad = parseIpv4Number(text);
+  if (quad !== undefined) return { family: 4, value: BigInt(quad) };
   const s = text.trim();
   if (/^\d{1,3}(\.\d{1,3}){3}$/.test(s)) {
     const parts = s.split('.').map(Number);
