@@ -163,6 +163,9 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
  * evaluations are cached across calls, so re-evaluating with a policy left out (redundancy checks) only
  * recomputes the groups that policy touches.
  */
+const NONE: ReadonlySet<string> = new Set();
+const NO_NAMED: ReadonlyMap<string, readonly NamedPortBinding[]> = new Map();
+
 export class CoverageEvaluator {
   private readonly npBy: Record<Direction, NetworkPolicyModel[][]>;
   private readonly adminBy: AdminPolicyModel[][];
@@ -198,59 +201,59 @@ export class CoverageEvaluator {
   }
 
   /** Coverage of every class in one direction, optionally as if some policies (by id) did not exist. */
-  coverage(direction: Direction, without: ReadonlySet<string> = new Set()): DirectionCoverage[] {
+  coverage(direction: Direction, without: ReadonlySet<string> = NONE): DirectionCoverage[] {
+    return this.index.classes.map((c) => this.classCoverage(c.id, direction, without));
+  }
+
+  /** Coverage of one class in one direction, optionally as if some policies (by id) did not exist. */
+  classCoverage(classId: number, direction: Direction, without: ReadonlySet<string> = NONE): DirectionCoverage {
     const { model, compiler } = this;
     const ports = compiler.ports;
+    const c = this.index.classes[classId]!;
     const baselinePolicy = model.baselinePolicy && !without.has(model.baselinePolicy.id) ? model.baselinePolicy : undefined;
-    return this.index.classes.map((c) => {
-      const nps = this.npBy[direction][c.id]!.filter((p) => !without.has(p.id));
-      const admin = this.adminBy[c.id]!.filter((a) => a[direction].length > 0 && !without.has(a.id));
-      const baseline = baselinePolicy && baselinePolicy[direction].length > 0 && this.baselineMembers.has(c.id) ? baselinePolicy : undefined;
-      let key = `${direction}|${nps.map((p) => p.id).join(',')}|${admin.map((a) => a.id).join(',')}|${baseline ? 'b' : ''}`;
-      // ingress named ports resolve on the subject itself, so its bindings are part of the key
-      let named: ReadonlyMap<string, readonly NamedPortBinding[]> = new Map();
-      if (direction === 'ingress' && c.namedPorts.size) {
-        named = c.namedPorts;
-        key += `|${[...c.namedPorts].map(([n, b]) => `${n}:${b.map((x) => `${x.protocol}/${x.port}`).join(',')}`).join(';')}`;
-      }
-      let g = this.cache.get(key);
-      if (!g) {
-        const subject: SubjectPolicies = { networkPolicies: nps, admin, baseline };
-        const allow =
-          nps.length === 0 && admin.length === 0 && !baseline
-            ? AllowMap.rect(compiler.allPeers, ports.all, ports)
-            : effectiveAllowMap(compiler, direction, subject, named);
-        g = { id: this.cache.size, allow };
-        this.cache.set(key, g);
-      }
-      return {
-        networkPolicies: nps.map((p) => p.id),
-        adminPolicies: admin.map((a) => a.id),
-        baseline: baseline !== undefined,
-        allow: g.allow,
-        group: g.id,
-      };
-    });
+    const nps = without.size ? this.npBy[direction][c.id]!.filter((p) => !without.has(p.id)) : this.npBy[direction][c.id]!;
+    const admin = this.adminBy[c.id]!.filter((a) => a[direction].length > 0 && !without.has(a.id));
+    const baseline = baselinePolicy && baselinePolicy[direction].length > 0 && this.baselineMembers.has(c.id) ? baselinePolicy : undefined;
+    let key = `${direction}|${nps.map((p) => p.id).join(',')}|${admin.map((a) => a.id).join(',')}|${baseline ? 'b' : ''}`;
+    // ingress named ports resolve on the subject itself, so its bindings are part of the key
+    let named: ReadonlyMap<string, readonly NamedPortBinding[]> = NO_NAMED;
+    if (direction === 'ingress' && c.namedPorts.size) {
+      named = c.namedPorts;
+      key += `|${[...c.namedPorts].map(([n, b]) => `${n}:${b.map((x) => `${x.protocol}/${x.port}`).join(',')}`).join(';')}`;
+    }
+    let g = this.cache.get(key);
+    if (!g) {
+      const subject: SubjectPolicies = { networkPolicies: nps, admin, baseline };
+      const allow =
+        nps.length === 0 && admin.length === 0 && !baseline
+          ? AllowMap.rect(compiler.allPeers, ports.all, ports)
+          : effectiveAllowMap(compiler, direction, subject, named);
+      g = { id: this.cache.size, allow };
+      this.cache.set(key, g);
+    }
+    return {
+      networkPolicies: nps.map((p) => p.id),
+      adminPolicies: admin.map((a) => a.id),
+      baseline: baseline !== undefined,
+      allow: g.allow,
+      group: g.id,
+    };
   }
 }
 
 /**
  * Pod-to-pod reach: for source A and destination B, egress(A) allows (B, p) and ingress(B) allows (A, p).
- * Ingress maps are transposed once per distinct peer set, so each source sees which destination groups
- * admit it, and the combination is a few bitset intersections per source, never a pass over pod pairs.
+ * The other side's maps are transposed once per distinct peer set, so each subject sees which groups of the
+ * other side admit it, and the combination is a few bitset intersections per subject, never a pass over pod
+ * pairs. With (ingress, egress) it gives each source's reachable destinations; with the roles swapped
+ * (egress, ingress), each destination's sources.
  */
-export function combineDirections(
-  N: number,
-  ingress: readonly DirectionCoverage[],
-  egress: readonly DirectionCoverage[],
-  compiler: RuleCompiler,
-  sources?: readonly number[],
-): AllowMap[] {
+export function combineDirections(N: number, other: readonly DirectionCoverage[], subject: readonly DirectionCoverage[], compiler: RuleCompiler): AllowMap[] {
   const space = compiler.ports;
-  // destination groups: members and allow maps
+  // the other side's groups: members and allow maps
   const groupMembers = new Map<number, number[]>();
   const groupAllow = new Map<number, AllowMap>();
-  ingress.forEach((cov, c) => {
+  other.forEach((cov, c) => {
     const list = groupMembers.get(cov.group);
     if (list) list.push(c);
     else {
@@ -277,8 +280,8 @@ export function combineDirections(
   sets.forEach((s, i) => s.peers.forEach((c) => admitted[c]!.push(i)));
   const memo = new Map<string, AllowMap>();
   const out: AllowMap[] = [];
-  for (const a of sources ?? Array.from({ length: N }, (_, i) => i)) {
-    const eg = egress[a]!;
+  for (let a = 0; a < N; a++) {
+    const eg = subject[a]!;
     const key = `${eg.group}|${admitted[a]!.join(',')}`;
     let result = memo.get(key);
     if (!result) {
@@ -299,7 +302,7 @@ export function combineDirections(
       result = AllowMap.fromDisjoint(pieces, space);
       memo.set(key, result);
     }
-    out[a] = result;
+    out.push(result);
   }
   return out;
 }

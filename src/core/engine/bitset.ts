@@ -114,6 +114,18 @@ export class Bitset {
     return true;
   }
 
+  /** The lowest set bit at or above `from`, or -1. */
+  nextSetBit(from: number): number {
+    let w = Math.max(0, (from >> 5) - this.offset);
+    if (w >= this.words.length) return -1;
+    let word = (from >> 5) - this.offset === w ? this.words[w]! & (0xffffffff << (from & 31)) : this.words[w]!;
+    for (;;) {
+      if (word) return ((this.offset + w) << 5) + 31 - Math.clz32(word & -word);
+      if (++w >= this.words.length) return -1;
+      word = this.words[w]!;
+    }
+  }
+
   /** Calls fn for each set bit in increasing order. */
   forEach(fn: (i: number) => void): void {
     for (let w = 0; w < this.words.length; w++) {

@@ -3,7 +3,8 @@
  * effective isolation, reach (workloads and namespaces, both ways) and internet exposure; per namespace
  * its default-deny posture. Computed once from the engine's results, never guessed from policy shapes.
  */
-import type { ClusterAnalysis, DirectionCoverage } from '../engine/analyse-cluster.js';
+import { combineDirections, type ClusterAnalysis, type DirectionCoverage } from '../engine/analyse-cluster.js';
+import { Bitset } from '../engine/bitset.js';
 import type { AllowMap } from '../engine/allow-map.js';
 import type { PortSetId } from '../engine/port-space.js';
 import { workloadClasses } from '../engine/workload-connectivity.js';
@@ -28,8 +29,11 @@ export interface DirectionFacts {
   readonly networkPolicies: readonly string[];
   readonly adminPolicies: readonly string[];
   readonly baseline: boolean;
-  /** Workload keys (other than itself) reachable / reaching it. */
-  readonly peers: ReadonlySet<string>;
+  /** Classes of the pods it can reach (egress) or that can reach it (ingress); its own may be among them. */
+  readonly peerClasses: Bitset;
+  /** Other workloads it can reach / that can reach it. */
+  readonly peerCount: number;
+  /** Namespaces of those workloads (its own included when a neighbour is a peer). */
   readonly peerNamespaces: ReadonlySet<string>;
   /** Public internet ranges allowed (to it for ingress, from it for egress), with port sets. */
   readonly internet: readonly { range: AddressRange; ports: PortSetId }[];
@@ -62,6 +66,8 @@ export interface AuditFacts {
   readonly analysis: ClusterAnalysis;
   readonly workloads: ReadonlyMap<string, WorkloadFacts>;
   readonly namespaces: ReadonlyMap<string, NamespaceFacts>;
+  /** Workload keys behind peer classes, other than `self`, sorted; at most `limit` (default all). */
+  peerWorkloads(classes: Bitset, self: string, limit?: number): string[];
 }
 
 /** An admin peer covering every namespace (the catch-all of an admin default-deny). */
@@ -77,28 +83,48 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
   const byWorkload = workloadClasses(analysis);
   const full = (m: AllowMap) => m.isFull(compiler.allPeers, ports);
 
-  // reach, both ways, at workload level
-  const out = new Map<string, Set<string>>();
-  const inn = new Map<string, Set<string>>();
-  for (const w of byWorkload.keys()) {
-    out.set(w, new Set());
-    inn.set(w, new Set());
-  }
-  const classWorkloads = classes.map((c) => c.workloads);
-  for (let a = 0; a < N; a++) {
-    const srcs = classWorkloads[a]!;
-    for (const seg of analysis.reach[a]!.segments) {
-      seg.peers.forEach((b) => {
-        for (const d of classWorkloads[b]!) {
-          for (const s of srcs) {
-            if (s === d) continue;
-            out.get(s)!.add(d);
-            inn.get(d)!.add(s);
-          }
+  // reach as class bitsets, both ways: what each class's pods can reach, and what can reach them
+  const outOf = analysis.reach.map((m) => m.peers());
+  const intoOf = combineDirections(N, analysis.egress, analysis.ingress, compiler).map((m) => m.peers());
+  // workload indices per class, to count distinct peer workloads without listing them
+  const keys = [...byWorkload.keys()].sort();
+  const indexOf = new Map(keys.map((k, i) => [k, i]));
+  const classWorkloads = classes.map((c) => c.workloads.map((w) => indexOf.get(w)!));
+  const oneToOne = classWorkloads.every((ws) => ws.length === 1) && keys.every((k) => byWorkload.get(k)!.length === 1);
+  const mark = new Uint32Array(keys.length);
+  let generation = 0;
+  const countPeers = (bits: Bitset, self: number, own: readonly number[]): number => {
+    if (oneToOne) return bits.size - (bits.has(own[0]!) ? 1 : 0);
+    generation++;
+    mark[self] = generation;
+    let n = 0;
+    bits.forEach((c) => {
+      for (const w of classWorkloads[c]!) {
+        if (mark[w] !== generation) {
+          mark[w] = generation;
+          n++;
         }
-      });
+      }
+    });
+    return n;
+  };
+  const namespacesOf = (bits: Bitset): Set<string> => {
+    const out = new Set<string>();
+    // classes are numbered namespace by namespace: jump from one namespace's range to the next
+    for (let c = bits.nextSetBit(0); c >= 0; ) {
+      const ns = classes[c]!.namespace;
+      out.add(ns);
+      c = bits.nextSetBit(analysis.index.namespaceRange.get(ns)![1]);
     }
-  }
+    return out;
+  };
+  const peerWorkloads = (bits: Bitset, self: string, limit = Infinity): string[] => {
+    const set = new Set<string>();
+    bits.forEach((c) => {
+      for (const w of classes[c]!.workloads) if (w !== self) set.add(w);
+    });
+    return [...set].sort().slice(0, limit);
+  };
   const nsOf = (w: string) => parseWorkloadKey(w)?.namespace ?? '';
   const internetOf = (maps: AllowMap[]) => {
     const result: { range: AddressRange; ports: PortSetId }[] = [];
@@ -116,9 +142,12 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       const p = id === analysis.model.baselinePolicy?.id ? analysis.model.baselinePolicy : analysis.model.adminPolicies.find((a) => a.id === id);
       return p?.[d].some((r) => r.action === 'Deny' && r.peers.some((peer) => deniesEveryNamespace(peer)));
     });
-  const direction = (ids: number[], covs: readonly DirectionCoverage[], peers: Set<string>, d: Direction): DirectionFacts => {
+  const direction = (key: string, ids: number[], covs: readonly DirectionCoverage[], reach: readonly Bitset[], d: Direction): DirectionFacts => {
     const maps = ids.map((c) => covs[c]!.allow);
     const uniq = (xs: string[]) => [...new Set(xs)].sort();
+    let peerClasses = Bitset.EMPTY;
+    for (const c of ids) peerClasses = peerClasses.or(reach[c]!);
+    const self = indexOf.get(key)!;
     const selected = ids.every((c) => covs[c]!.networkPolicies.length > 0 || adminDefaultDeny([...covs[c]!.adminPolicies, ...(covs[c]!.baseline ? [analysis.model.baselinePolicy!.id] : [])], d));
     const open = maps.some((m) => full(m));
     return {
@@ -127,8 +156,9 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       networkPolicies: uniq(ids.flatMap((c) => covs[c]!.networkPolicies)),
       adminPolicies: uniq(ids.flatMap((c) => covs[c]!.adminPolicies)),
       baseline: ids.some((c) => covs[c]!.baseline),
-      peers,
-      peerNamespaces: new Set([...peers].map(nsOf)),
+      peerClasses,
+      peerCount: countPeers(peerClasses, self, ids),
+      peerNamespaces: namespacesWithout(namespacesOf(peerClasses), peerClasses, ids, key),
       ...internetOf(maps),
     };
   };
@@ -144,14 +174,27 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       pods,
       classes: ids,
       hostNetwork: pods.some((p) => p.hostNetwork),
-      ingress: direction(ids, analysis.ingress, inn.get(key)!, 'ingress'),
-      egress: direction(ids, analysis.egress, out.get(key)!, 'egress'),
+      ingress: direction(key, ids, analysis.ingress, intoOf, 'ingress'),
+      egress: direction(key, ids, analysis.egress, outOf, 'egress'),
     });
   }
   const namespaces = new Map<string, NamespaceFacts>();
+  const npsByNs = new Map<string, typeof analysis.model.networkPolicies[number][]>();
+  for (const p of analysis.model.networkPolicies) {
+    if (p.podSelector.requirements.length) continue;
+    const list = npsByNs.get(p.namespace);
+    if (list) list.push(p);
+    else npsByNs.set(p.namespace, [p]);
+  }
+  const workloadsByNs = new Map<string, WorkloadFacts[]>();
+  for (const w of workloads.values()) {
+    const list = workloadsByNs.get(w.namespace);
+    if (list) list.push(w);
+    else workloadsByNs.set(w.namespace, [w]);
+  }
   for (const ns of [...analysis.model.namespaces.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
-    const nps = analysis.model.networkPolicies.filter((p) => p.namespace === ns.name && p.podSelector.requirements.length === 0);
-    const wls = [...workloads.values()].filter((w) => w.namespace === ns.name);
+    const nps = npsByNs.get(ns.name) ?? [];
+    const wls = workloadsByNs.get(ns.name) ?? [];
     namespaces.set(ns.name, {
       name: ns.name,
       labels: ns.labels,
@@ -163,5 +206,16 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       },
     });
   }
-  return { analysis, workloads, namespaces };
+  /** A namespace reached only through the workload's own pods does not count as a peer namespace. */
+  function namespacesWithout(found: Set<string>, bits: Bitset, own: readonly number[], self: string): Set<string> {
+    const ns = parseWorkloadKey(self)!.namespace;
+    if (!found.has(ns)) return found;
+    const range = analysis.index.namespaceRange.get(ns)!;
+    for (let c = bits.nextSetBit(range[0]); c >= 0 && c < range[1]; c = bits.nextSetBit(c + 1)) {
+      if (!own.includes(c) || classes[c]!.workloads.length > 1) return found;
+    }
+    found.delete(ns);
+    return found;
+  }
+  return { analysis, workloads, namespaces, peerWorkloads };
 }

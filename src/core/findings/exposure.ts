@@ -11,6 +11,8 @@
 import type { AuditFacts, WorkloadFacts } from './audit-facts.js';
 import { NAMESPACE_NAME_LABEL } from '../model/cluster-model.js';
 import type { LabelSelector } from '../model/label-selector.js';
+import type { AdminPolicyModel } from '../model/admin-network-policy.js';
+import type { NetworkPolicyModel } from '../model/network-policy.js';
 import { describePolicy, peerKey } from './policy-walk.js';
 
 export interface WorkloadExposure {
@@ -42,11 +44,10 @@ function matchesNewNamespace(sel: LabelSelector): boolean {
   return sel.requirements.every((r) => (r.operator === 'NotIn' || r.operator === 'DoesNotExist') && (r.key !== NAMESPACE_NAME_LABEL || r.operator === 'NotIn'));
 }
 
-function futureNamespaceRules(facts: AuditFacts, w: WorkloadFacts): string[] {
-  const { model } = facts.analysis;
+function futureNamespaceRules(facts: AuditFacts, w: WorkloadFacts, byId: PolicyIndex): string[] {
   const out: string[] = [];
   for (const id of w.ingress.networkPolicies) {
-    const np = model.networkPolicies.find((p) => p.id === id);
+    const np = byId.np.get(id);
     if (!np) continue;
     np.ingress.forEach((rule, i) => {
       if (rule.peers === null) {
@@ -59,7 +60,7 @@ function futureNamespaceRules(facts: AuditFacts, w: WorkloadFacts): string[] {
     });
   }
   for (const id of w.ingress.adminPolicies) {
-    const anp = model.adminPolicies.find((p) => p.id === id);
+    const anp = byId.admin.get(id);
     anp?.ingress.forEach((rule, i) => {
       if (rule.action !== 'Allow') return;
       rule.peers.forEach((peer, j) => {
@@ -70,22 +71,29 @@ function futureNamespaceRules(facts: AuditFacts, w: WorkloadFacts): string[] {
   return out;
 }
 
+interface PolicyIndex {
+  readonly np: ReadonlyMap<string, NetworkPolicyModel>;
+  readonly admin: ReadonlyMap<string, AdminPolicyModel>;
+}
+
 export function workloadExposure(facts: AuditFacts): WorkloadExposure[] {
+  const { model } = facts.analysis;
+  const byId: PolicyIndex = { np: new Map(model.networkPolicies.map((p) => [p.id, p])), admin: new Map(model.adminPolicies.map((p) => [p.id, p])) };
   const total = facts.workloads.size;
   const others = Math.max(1, total - 1);
   return [...facts.workloads.values()].map((w) => {
-    const inFrac = total > 1 ? w.ingress.peers.size / others : 0;
-    const outFrac = total > 1 ? w.egress.peers.size / others : 0;
+    const inFrac = total > 1 ? w.ingress.peerCount / others : 0;
+    const outFrac = total > 1 ? w.egress.peerCount / others : 0;
     const score = (w.ingress.isolated ? 25 : 0) + (w.egress.isolated ? 25 : 0) + 25 * (1 - inFrac) + 25 * (1 - outFrac);
     return {
       workload: w.key,
       namespace: w.namespace,
       pods: w.pods.length,
-      reaches: { workloads: w.egress.peers.size, namespaces: w.egress.peerNamespaces.size },
-      reachedFrom: { workloads: w.ingress.peers.size, namespaces: w.ingress.peerNamespaces.size },
+      reaches: { workloads: w.egress.peerCount, namespaces: w.egress.peerNamespaces.size },
+      reachedFrom: { workloads: w.ingress.peerCount, namespaces: w.ingress.peerNamespaces.size },
       internetIngress: w.ingress.internet.length > 0,
       internetEgress: w.egress.internet.length > 0,
-      admitsFutureNamespaces: futureNamespaceRules(facts, w),
+      admitsFutureNamespaces: futureNamespaceRules(facts, w, byId),
       isolatedIngress: w.ingress.isolated,
       isolatedEgress: w.egress.isolated,
       score: Math.round(score * 10) / 10,

@@ -1,3 +1,4 @@
+import { Bitset } from '../../engine/bitset.js';
 import type { Check, FindingDraft } from '../check.js';
 
 export const workloadCrossNamespaceExposed: Check = {
@@ -11,15 +12,21 @@ export const workloadCrossNamespaceExposed: Check = {
   controls: ['NIST-SC-7', 'PCI-1.3.1', 'SOC2-CC6.6'],
   run({ facts }) {
     const out: FindingDraft[] = [];
+    const { index } = facts.analysis;
     for (const w of facts.workloads.values()) {
-      const others = [...w.ingress.peers].filter((p) => !p.startsWith(`${w.namespace}/`));
-      if (!others.length) continue;
-      const namespaces = [...new Set(others.map((p) => p.split('/')[0]!))].sort();
+      const namespaces = [...w.ingress.peerNamespaces].filter((n) => n !== w.namespace).sort();
+      if (!namespaces.length) continue;
+      // the peers outside its own namespace (classes are numbered namespace by namespace)
+      const own = index.namespaceRange.get(w.namespace);
+      const outside = own ? w.ingress.peerClasses.andNot(Bitset.range(own[0], own[1])) : w.ingress.peerClasses;
+      const sample = facts.peerWorkloads(outside, w.key, 50);
+      const count = sample.length < 50 ? sample.length : facts.peerWorkloads(outside, w.key).length;
+      const shown = namespaces.length > 10 ? `${namespaces.slice(0, 10).join(', ')} and ${namespaces.length - 10} more` : namespaces.join(', ');
       out.push({
         namespace: w.namespace,
         workload: w.key,
-        message: `${w.key} is reachable from ${others.length} workload${others.length === 1 ? '' : 's'} in ${namespaces.length} other namespace${namespaces.length === 1 ? '' : 's'} (${namespaces.join(', ')})`,
-        details: { namespaces, workloads: others.sort() },
+        message: `${w.key} is reachable from ${count} workload${count === 1 ? '' : 's'} in ${namespaces.length} other namespace${namespaces.length === 1 ? '' : 's'} (${shown})`,
+        details: { namespaces, workloads: sample, workloadCount: count },
       });
     }
     return out;
