@@ -1,5 +1,4 @@
 /** Use case: drift between two snapshots of one cluster (connectivity, exposure, policies, labels, findings). */
-import { workloadConnectivity } from '../core/engine/workload-connectivity.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import { computeDrift, type Drift, type DriftSide } from '../core/diff/drift.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
@@ -11,7 +10,7 @@ import { analyseSnapshot } from './analyse-snapshot.js';
 export function driftSide(snapshot: Snapshot, engine: EngineSettings, audit: AuditSettings, today: string): { side: DriftSide; problems: ObjectProblem[] } {
   const { analysis, problems } = analyseSnapshot(snapshot, engine);
   const result = runAudit({ cluster: snapshot.cluster, takenAt: snapshot.takenAt, analysis, settings: audit, today });
-  return { side: { snapshot, connectivity: workloadConnectivity(analysis), facts: result.facts, findings: result.findings }, problems };
+  return { side: { snapshot, facts: result.facts, findings: result.findings }, problems };
 }
 
 export function driftBetween(before: DriftSide, after: DriftSide): Drift {

@@ -1,8 +1,7 @@
 /** `netpol-audit diff`: how connectivity changed between two inputs. */
 import { Command, Option } from 'commander';
 import { analyseSnapshot } from '../../app/analyse-snapshot.js';
-import { diffConnectivity } from '../../core/diff/connectivity-diff.js';
-import { workloadConnectivity } from '../../core/engine/workload-connectivity.js';
+import { diffAnalyses } from '../../core/diff/analysis-diff.js';
 import type { Snapshot } from '../../core/model/snapshot.js';
 import { UserError } from '../../core/model/user-error.js';
 import type { CliContext } from '../cli-context.js';
@@ -43,9 +42,9 @@ export function diffCommand(ctx: CliContext): Command {
         const { analysis, problems } = analyseSnapshot(s, settings);
         reporter.problems(problems);
         failOnErrors(problems, s.source.path ?? s.cluster);
-        return workloadConnectivity(analysis);
+        return analysis;
       };
-      const changes = diffConnectivity(analyse(before), analyse(after));
+      const changes = diffAnalyses(analyse(before), analyse(after));
       if (format === 'json') ctx.stdout.write(`${JSON.stringify({ changes: connectivityChangesJson(changes) }, null, 2)}\n`);
       else if (format === 'md') ctx.stdout.write(formatConnectivityChangesMd(changes));
       else ctx.stdout.write(formatConnectivityChangesTxt(changes));

@@ -1,7 +1,8 @@
 /**
- * Connectivity diff between two analyses at the workload level: pairs added, removed or changed, and
+ * Connectivity diff between two workload connectivity listings: pairs added, removed or changed, and
  * external ranges whose allowed connections changed (aligned on the union of both address splits and
- * merged back into maximal ranges).
+ * merged back into maximal ranges). This is the simple reference; analysis-diff.ts gives the same result
+ * without ever listing every pair, and is what the product uses.
  */
 import {
   connectionSetKey,
@@ -25,7 +26,7 @@ export interface ConnectivityChange {
   readonly workloadChange?: { readonly workload: string; readonly change: 'added' | 'removed' };
 }
 
-function classify(before: ConnectionSet | null, after: ConnectionSet | null): ChangeType | undefined {
+export function classify(before: ConnectionSet | null, after: ConnectionSet | null): ChangeType | undefined {
   const b = before && !isEmptyConnectionSet(before) ? before : null;
   const a = after && !isEmptyConnectionSet(after) ? after : null;
   if (!b && !a) return undefined;
@@ -34,13 +35,13 @@ function classify(before: ConnectionSet | null, after: ConnectionSet | null): Ch
   return connectionSetKey(b) === connectionSetKey(a) ? undefined : 'changed';
 }
 
-interface RangePiece {
+export interface RangePiece {
   readonly range: AddressRange;
   readonly conns: ConnectionSet;
 }
 
 /** Aligns two lists of disjoint ranges and yields maximal ranges where the connections differ. */
-function diffRanges(before: readonly RangePiece[], after: readonly RangePiece[]): { range: AddressRange; before: ConnectionSet | null; after: ConnectionSet | null }[] {
+export function diffRanges(before: readonly RangePiece[], after: readonly RangePiece[]): { range: AddressRange; before: ConnectionSet | null; after: ConnectionSet | null }[] {
   const out: { range: AddressRange; before: ConnectionSet | null; after: ConnectionSet | null }[] = [];
   for (const family of [4, 6] as IpFamily[]) {
     const b = before.filter((p) => p.range.family === family);

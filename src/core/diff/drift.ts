@@ -6,10 +6,10 @@
  */
 import type { AuditFacts } from '../findings/audit-facts.js';
 import type { Finding } from '../findings/finding.js';
-import type { WorkloadConnectivity } from '../engine/workload-connectivity.js';
 import { selectorMatches, type LabelSelector } from '../model/label-selector.js';
 import type { Snapshot, SnapshotPolicy } from '../model/snapshot.js';
-import { diffConnectivity, type ConnectivityChange } from './connectivity-diff.js';
+import { diffAnalyses } from './analysis-diff.js';
+import type { ConnectivityChange } from './connectivity-diff.js';
 import { diffObjects, type FieldChange } from './object-diff.js';
 
 export interface PolicyChange {
@@ -54,7 +54,6 @@ export interface Drift {
 
 export interface DriftSide {
   readonly snapshot: Snapshot;
-  readonly connectivity: WorkloadConnectivity;
   readonly facts: AuditFacts;
   readonly findings: readonly Finding[];
 }
@@ -153,7 +152,7 @@ export function computeDrift(before: DriftSide, after: DriftSide): Drift {
   const fb = new Map(before.findings.map((f) => [f.fingerprint, f]));
   const fa = new Map(after.findings.map((f) => [f.fingerprint, f]));
   return {
-    connections: diffConnectivity(before.connectivity, after.connectivity),
+    connections: diffAnalyses(before.facts.analysis, after.facts.analysis),
     newlyInternetExposed,
     newlyCrossNamespaceExposed,
     policies: diffPolicies(before.snapshot, after.snapshot),

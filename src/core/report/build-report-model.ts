@@ -197,7 +197,7 @@ function namespaceRows(audit: AuditResult, scope: NamespaceScope): NamespaceRow[
     }));
 }
 
-const side = (a: AnalysedSnapshot): DriftSide => ({ snapshot: a.snapshot, connectivity: a.connectivity, facts: a.audit.facts, findings: a.audit.findings });
+const side = (a: AnalysedSnapshot): DriftSide => ({ snapshot: a.snapshot, facts: a.audit.facts, findings: a.audit.findings });
 const nsOfKey = (k: string) => (k.includes('/') && k.includes('[') ? k.split('/')[0] : undefined);
 
 function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceScope, max: number): DriftSection {
