@@ -41,8 +41,8 @@ Generated clusters are cached in \${NETPOL_BENCH_CACHE:-/tmp/netpol-audit-bench}
 Measured, each in a fresh process: manifests = load the manifest folder (YAML + pods.json PodList);
 load (loadMs) = read the streamed snapshot file; analyse (analyseMs) = buildClusterModel + analyseCluster;
 summary = per-workload reach counts from the analysis (no pair listing); diff (diffMs) =
-workloadConnectivity of the snapshot and of its 1%-mutated version + diffConnectivity (the mutated
-snapshot's analysis is reported apart); audit (auditMs) = runAudit with DEFAULT_AUDIT_SETTINGS;
+diffAnalyses between the snapshot's analysis and its 1%-mutated version's (the mutated snapshot's
+analysis is reported apart; changes are counted, never pairs listed); audit (auditMs) = runAudit with DEFAULT_AUDIT_SETTINGS;
 audit-checks = the same work step by step (facts, each check, exposure), so a slow check is named.
 peakRssMb = the largest maxRSS of the snapshot-based children (load..audit); the manifest child's is in extra.`;
 
@@ -138,7 +138,7 @@ async function modules() {
     load('core/engine/engine-settings.js'),
     load('core/engine/workload-connectivity.js'),
     load('core/engine/bitset.js'),
-    load('core/diff/connectivity-diff.js'),
+    load('core/diff/analysis-diff.js'),
     load('core/findings/run-audit.js'),
     load('core/findings/audit-settings.js'),
     load('app/manifest-snapshot.js'),
@@ -275,20 +275,13 @@ async function child(task, p) {
       const before = analyse(await readSnap('snapshot.json'));
       const afterSnap = await readSnap('snapshot-mutated.json');
       const [after, analyseAfterMs] = await timed('analyse-mutated', () => analyse(afterSnap));
-      const [cb, connectivityBeforeMs] = await timed('workloadConnectivity-before', () => m.wc.workloadConnectivity(before));
-      const [ca, connectivityAfterMs] = await timed('workloadConnectivity-after', () => m.wc.workloadConnectivity(after));
-      const [changes, diffOnlyMs] = await timed('diffConnectivity', () => m.diff.diffConnectivity(cb, ca));
-      out.ms = connectivityBeforeMs + connectivityAfterMs + diffOnlyMs;
+      const [changes, ms] = await timed('diffAnalyses', () => m.diff.diffAnalyses(before, after));
+      out.ms = ms;
       const count = (t) => changes.filter((c) => c.type === t).length;
       out.extra = {
         analyseMutatedMs: analyseAfterMs,
-        connectivityBeforeMs,
-        connectivityAfterMs,
-        diffConnectivityMs: diffOnlyMs,
-        workloadPairsBefore: cb.connections.length,
-        workloadPairsAfter: ca.connections.length,
-        externalEntriesBefore: cb.external.length,
         changes: changes.length,
+        fromWorkloadsAddedOrRemoved: changes.filter((c) => c.workloadChange).length,
         added: count('added'),
         removed: count('removed'),
         changed: count('changed'),
@@ -528,7 +521,7 @@ function table(rows, results) {
     if (r.error) out.push(`* ${r.workload}: ${r.error}`);
     for (const [phase, reason] of Object.entries(r.failures ?? {})) out.push(`* ${r.workload} ${phase}: ${reason}`);
     const d = j.extra.diff;
-    if (d) out.push(`  ${r.workload} diff: ${d.changes} changes (${d.added} added, ${d.removed} removed, ${d.changed} changed) over ${d.workloadPairsBefore} -> ${d.workloadPairsAfter} workload pairs; connectivity ${Math.round(d.connectivityBeforeMs)} + ${Math.round(d.connectivityAfterMs)} ms, diffConnectivity ${Math.round(d.diffConnectivityMs)} ms; analysing the mutated snapshot ${Math.round(d.analyseMutatedMs)} ms`);
+    if (d) out.push(`  ${r.workload} diff: ${d.changes} changes (${d.added} added, ${d.removed} removed, ${d.changed} changed; ${d.fromWorkloadsAddedOrRemoved} from workloads added or removed); analysing the mutated snapshot ${Math.round(d.analyseMutatedMs)} ms`);
     const a = j.extra.analyse;
     if (a) out.push(`  ${r.workload} analyse: buildClusterModel ${Math.round(a.buildClusterModelMs)} ms + analyseCluster ${Math.round(a.analyseClusterMs)} ms; ${a.classes} classes, ${a.portAtoms} port atoms, ${a.addressAtoms} address atoms, ${a.ingressGroups}/${a.egressGroups} ingress/egress groups`);
     const ac = r.phases?.['audit-checks']?.extra;

@@ -1,6 +1,6 @@
 /** CLI options for the behaviour the spec leaves to the network plugin (see docs/semantics.md). */
-import { Option, type Command } from 'commander';
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../core/engine/engine-settings.js';
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, type EngineSettings } from '../core/engine/engine-settings.js';
 
 export function addEngineOptions(cmd: Command): Command {
   return cmd
@@ -18,7 +18,16 @@ export function addEngineOptions(cmd: Command): Command {
       new Option('--ip-families <families>', 'address families of external endpoints (auto: those of the pod IPs, IPv4 if none known)')
         .choices(['auto', 'ipv4', 'ipv6', 'dual'])
         .default(DEFAULT_ENGINE_SETTINGS.ipFamilies),
+    )
+    .addOption(
+      new Option('--max-classes <n>', `most pod classes to analyse; beyond it the analysis stops with an explanation (default ${DEFAULT_MAX_CLASSES})`).argParser(parseMaxClasses),
     );
+}
+
+function parseMaxClasses(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of classes >= 1, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 export function engineSettingsFrom(opts: Record<string, unknown>): EngineSettings {
@@ -26,6 +35,7 @@ export function engineSettingsFrom(opts: Record<string, unknown>): EngineSetting
     ipBlockPods: (opts['ipblockPods'] as EngineSettings['ipBlockPods']) ?? DEFAULT_ENGINE_SETTINGS.ipBlockPods,
     hostNetwork: (opts['hostNetwork'] as EngineSettings['hostNetwork']) ?? DEFAULT_ENGINE_SETTINGS.hostNetwork,
     ipFamilies: (opts['ipFamilies'] as EngineSettings['ipFamilies']) ?? DEFAULT_ENGINE_SETTINGS.ipFamilies,
+    ...(typeof opts['maxClasses'] === 'number' ? { maxClasses: opts['maxClasses'] } : {}),
   };
 }
 
@@ -39,7 +49,8 @@ export function hasEngineOptions(cmd: Command): boolean {
  * still wins; one left at commander's built-in default takes the configured value.
  */
 export function applyEngineDefaults(cmd: Command, settings: EngineSettings): void {
-  const keys = { ipblockPods: settings.ipBlockPods, hostNetwork: settings.hostNetwork, ipFamilies: settings.ipFamilies };
+  const keys: Record<string, unknown> = { ipblockPods: settings.ipBlockPods, hostNetwork: settings.hostNetwork, ipFamilies: settings.ipFamilies };
+  if (settings.maxClasses !== undefined) keys['maxClasses'] = settings.maxClasses;
   for (const [key, value] of Object.entries(keys)) {
     const source = cmd.getOptionValueSource(key);
     if (source === undefined || source === 'default') cmd.setOptionValueWithSource(key, value, 'config');

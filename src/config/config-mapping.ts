@@ -18,7 +18,7 @@ export function auditSettingsFrom(config: NetpolAuditConfig): AuditSettings {
 
 export function engineSettingsFromConfig(config: NetpolAuditConfig): EngineSettings {
   const e = config.engine;
-  return { ipBlockPods: e.ipBlockPods, hostNetwork: e.hostNetwork, ipFamilies: e.ipFamilies };
+  return { ipBlockPods: e.ipBlockPods, hostNetwork: e.hostNetwork, ipFamilies: e.ipFamilies, ...(e.maxClasses !== undefined ? { maxClasses: e.maxClasses } : {}) };
 }
 
 /** The collector's bounds; the clock is the caller's (core and config read no clock). */

@@ -28,6 +28,7 @@ export interface EngineConfig {
   readonly ipBlockPods: 'match' | 'ignore';
   readonly hostNetwork: 'pod' | 'node';
   readonly ipFamilies: 'auto' | 'ipv4' | 'ipv6' | 'dual';
+  readonly maxClasses?: number;
 }
 
 export interface AuditConfig {

@@ -18,14 +18,15 @@ export class AllowMap {
 
   /** Builds from pieces with pairwise disjoint peers; pieces with equal ports are merged. */
   static fromDisjoint(pieces: Iterable<AllowSegment>, space: PortSpace): AllowMap {
-    const byPorts = new Map<PortSetId, Bitset>();
+    const byPorts = new Map<PortSetId, Bitset[]>();
     for (const p of pieces) {
       if (p.ports === space.none || p.peers.isEmpty) continue;
-      const prev = byPorts.get(p.ports);
-      byPorts.set(p.ports, prev ? prev.or(p.peers) : p.peers);
+      const list = byPorts.get(p.ports);
+      if (list) list.push(p.peers);
+      else byPorts.set(p.ports, [p.peers]);
     }
     if (byPorts.size === 0) return AllowMap.EMPTY;
-    return new AllowMap([...byPorts].map(([ports, peers]) => ({ peers, ports })));
+    return new AllowMap([...byPorts].map(([ports, list]) => ({ peers: Bitset.union(list), ports })));
   }
 
   static rect(peers: Bitset, ports: PortSetId, space: PortSpace): AllowMap {
@@ -108,6 +109,9 @@ function combine(
   space: PortSpace,
   op: (x: PortSetId | undefined, y: PortSetId | undefined) => PortSetId,
 ): AllowMap {
+  // many segments on both sides (named ports resolved per pod class): peer by peer is cheaper than
+  // intersecting every pair of segments
+  if (a.segments.length * b.segments.length > 256) return combineByPeer(a, b, space, op);
   const pieces: AllowSegment[] = [];
   const peersA = a.peers();
   const peersB = b.peers();
@@ -124,4 +128,43 @@ function combine(
     if (!only.isEmpty) pieces.push({ peers: only, ports: op(undefined, sb.ports) });
   }
   return AllowMap.fromDisjoint(pieces, space);
+}
+
+function combineByPeer(
+  a: AllowMap,
+  b: AllowMap,
+  space: PortSpace,
+  op: (x: PortSetId | undefined, y: PortSetId | undefined) => PortSetId,
+): AllowMap {
+  let lo = Infinity;
+  let hi = 0;
+  for (const s of [...a.segments, ...b.segments]) {
+    lo = Math.min(lo, s.peers.offset * 32);
+    hi = Math.max(hi, (s.peers.offset + s.peers.words.length) * 32);
+  }
+  const at = (m: AllowMap) => {
+    const ports = new Int32Array(hi - lo).fill(-1);
+    for (const s of m.segments) s.peers.forEach((i) => (ports[i - lo] = s.ports));
+    return ports;
+  };
+  const pa = at(a);
+  const pb = at(b);
+  const byPorts = new Map<PortSetId, number[]>();
+  const pairs = new Map<number, PortSetId>();
+  for (let i = 0; i < pa.length; i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x < 0 && y < 0) continue;
+    const k = (x + 1) * 67108864 + (y + 1);
+    let r = pairs.get(k);
+    if (r === undefined) pairs.set(k, (r = op(x < 0 ? undefined : x, y < 0 ? undefined : y)));
+    if (r === space.none) continue;
+    const list = byPorts.get(r);
+    if (list) list.push(i + lo);
+    else byPorts.set(r, [i + lo]);
+  }
+  return AllowMap.fromDisjoint(
+    [...byPorts].map(([ports, list]) => ({ peers: Bitset.fromIndexes(list), ports })),
+    space,
+  );
 }

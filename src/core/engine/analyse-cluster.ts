@@ -5,7 +5,8 @@
 import { AddressSpace } from './address-space.js';
 import { AllowMap, type AllowSegment } from './allow-map.js';
 import { Bitset } from './bitset.js';
-import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from './engine-settings.js';
+import { ClassCapExceededError } from './class-cap.js';
+import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, type EngineSettings } from './engine-settings.js';
 import { buildClassIndex, type ClassIndex, type NamedPortBinding, type PodClass } from './pod-classes.js';
 import { PortSpace } from './port-space.js';
 import { RuleCompiler, type Direction } from './rule-compiler.js';
@@ -128,7 +129,13 @@ function chooseFamilies(model: ClusterModel, setting: EngineSettings['ipFamilies
   return [...seen].sort();
 }
 
-export function analyseCluster(model: ClusterModel, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS): ClusterAnalysis {
+export interface AnalyseOptions {
+  /** Called after each phase (profiling and progress). */
+  readonly onPhase?: (phase: 'classes' | 'ingress' | 'egress' | 'reach') => void;
+}
+
+export function analyseCluster(model: ClusterModel, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS, options: AnalyseOptions = {}): ClusterAnalysis {
+  const phase = options.onPhase ?? (() => {});
   const inputs = collectInputs(model);
   const families = chooseFamilies(model, settings.ipFamilies);
   const warnings: ObjectProblem[] = [];
@@ -149,11 +156,17 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
     hostNetworkMode: settings.hostNetwork,
   });
   const classes = index.classes;
+  const cap = settings.maxClasses ?? DEFAULT_MAX_CLASSES;
+  if (classes.length > cap) throw new ClassCapExceededError(model, index, cap, inputs.labelKeys);
+  phase('classes');
   const compiler = new RuleCompiler(model, index, addresses, ports, settings);
   const evaluator = new CoverageEvaluator(model, index, compiler);
   const ingress = evaluator.coverage('ingress');
+  phase('ingress');
   const egress = evaluator.coverage('egress');
+  phase('egress');
   const reach = combineDirections(classes.length, ingress, egress, compiler);
+  phase('reach');
   return { settings, model, index, classes, ports, addresses, compiler, evaluator, ingress, egress, reach, warnings };
 }
 
@@ -243,67 +256,151 @@ export class CoverageEvaluator {
 
 /**
  * Pod-to-pod reach: for source A and destination B, egress(A) allows (B, p) and ingress(B) allows (A, p).
- * The other side's maps are transposed once per distinct peer set, so each subject sees which groups of the
- * other side admit it, and the combination is a few bitset intersections per subject, never a pass over pod
- * pairs. With (ingress, egress) it gives each source's reachable destinations; with the roles swapped
- * (egress, ingress), each destination's sources.
+ * The other side's maps are transposed once per distinct peer set, so each subject learns which groups of
+ * the other side admit it and on which ports; destinations are then gathered per admitted port set (groups
+ * partition the classes, so these are disjoint) and cut by the subject's own segments. The work per
+ * subject is proportional to the groups admitting it, never to pod pairs, and subjects with the same group
+ * and the same admitting groups share one result. With (ingress, egress) it gives each source's reachable
+ * destinations; with the roles swapped (egress, ingress), each destination's sources.
  */
 export function combineDirections(N: number, other: readonly DirectionCoverage[], subject: readonly DirectionCoverage[], compiler: RuleCompiler): AllowMap[] {
   const space = compiler.ports;
-  // the other side's groups: members and allow maps
-  const groupMembers = new Map<number, number[]>();
-  const groupAllow = new Map<number, AllowMap>();
+  const all = compiler.allClasses;
+  // the other side's groups, numbered densely: members (as a list and as a bitset) and allow maps
+  const dense = new Map<number, number>();
+  const memberLists: number[][] = [];
+  const groupAllow: AllowMap[] = [];
   other.forEach((cov, c) => {
-    const list = groupMembers.get(cov.group);
-    if (list) list.push(c);
-    else {
-      groupMembers.set(cov.group, [c]);
-      groupAllow.set(cov.group, cov.allow);
+    let g = dense.get(cov.group);
+    if (g === undefined) {
+      dense.set(cov.group, (g = memberLists.length));
+      memberLists.push([]);
+      groupAllow.push(cov.allow);
+    }
+    memberLists[g]!.push(c);
+  });
+  const memberBits = memberLists.map((list) => Bitset.fromIndexes(list));
+  // distinct peer sets of the other side's segments -> (group, ports) admitted; a peer is in at most one
+  // segment of each group, so every group admits a subject on one port set
+  const peerSets = new Map<string, { peers: Bitset; groups: number[]; ports: number[] }>();
+  groupAllow.forEach((allow, g) => {
+    for (const seg of allow.segments) {
+      const peers = seg.peers.and(all);
+      if (peers.isEmpty) continue;
+      const k = peers.key();
+      let e = peerSets.get(k);
+      if (!e) peerSets.set(k, (e = { peers, groups: [], ports: [] }));
+      e.groups.push(g);
+      e.ports.push(seg.ports);
     }
   });
-  const memberBits = new Map<number, Bitset>();
-  for (const [g, list] of groupMembers) memberBits.set(g, Bitset.fromIndexes(list));
-  // distinct source-peer sets of ingress segments -> (group, ports) admitted
-  const peerSets = new Map<string, { peers: Bitset; admits: { group: number; ports: number }[] }>();
-  for (const [g, allow] of groupAllow) {
-    for (const seg of allow.segments) {
-      const srcs = seg.peers.and(compiler.allClasses);
-      if (srcs.isEmpty) continue;
-      const k = srcs.key();
-      let e = peerSets.get(k);
-      if (!e) peerSets.set(k, (e = { peers: srcs, admits: [] }));
-      e.admits.push({ group: g, ports: seg.ports });
-    }
-  }
-  const admitted: number[][] = Array.from({ length: N }, () => []);
   const sets = [...peerSets.values()];
+  const admitted: number[][] = Array.from({ length: N }, () => []);
   sets.forEach((s, i) => s.peers.forEach((c) => admitted[c]!.push(i)));
+  // the subject side's segments restricted to classes, once per allow map
+  const ownSegments = new Map<AllowMap, AllowSegment[]>();
+  const segmentsOf = (allow: AllowMap): AllowSegment[] => {
+    let list = ownSegments.get(allow);
+    if (!list) {
+      list = [];
+      for (const seg of allow.segments) {
+        const peers = seg.peers.and(all);
+        if (!peers.isEmpty) list.push({ peers, ports: seg.ports });
+      }
+      ownSegments.set(allow, list);
+    }
+    return list;
+  };
+  const scratch = new Uint32Array((N >> 5) + 1);
+  /** Union of the members of some groups, as a bitset (dense groups by words, sparse ones by bits). */
+  const membersOf = (groups: readonly number[]): Bitset => {
+    if (groups.length === 1) return memberBits[groups[0]!]!;
+    let lo = scratch.length;
+    let hi = 0;
+    for (const g of groups) {
+      const bits = memberBits[g]!;
+      const list = memberLists[g]!;
+      if (list.length * 2 < bits.words.length) {
+        for (const c of list) scratch[c >> 5]! |= 1 << (c & 31);
+      } else {
+        for (let i = 0; i < bits.words.length; i++) scratch[bits.offset + i]! |= bits.words[i]!;
+      }
+      if (bits.offset < lo) lo = bits.offset;
+      if (bits.offset + bits.words.length > hi) hi = bits.offset + bits.words.length;
+    }
+    const out = Bitset.fromWords(lo, scratch.slice(lo, hi));
+    scratch.fill(0, lo, hi);
+    return out;
+  };
+  // groups of a few classes are looked up class by class (e.g. when named ports differ from pod to pod,
+  // every pod class is its own ingress group), larger ones are combined as bitsets
+  const SMALL = 8;
+  const small = memberLists.map((list) => list.length <= SMALL);
+  // per subject allow map: the port set it gives each class (-1: none), filled when a small group needs it
+  const portsAt = new Int32Array(N).fill(-1);
+  let portsAtFor: AllowSegment[] | undefined;
+  /** intersections.get(p)[e]: space.intersect(e, p), without hashing in the innermost loop. */
+  const intersections = new Map<number, number[]>();
   const memo = new Map<string, AllowMap>();
-  const out: AllowMap[] = [];
-  for (let a = 0; a < N; a++) {
-    const eg = subject[a]!;
-    const key = `${eg.group}|${admitted[a]!.join(',')}`;
+  const out: AllowMap[] = new Array(N);
+  // subjects in group order, so portsAt is refilled once per subject group
+  const order = Array.from({ length: N }, (_, i) => i).sort((x, y) => subject[x]!.group - subject[y]!.group || x - y);
+  for (const a of order) {
+    const own = subject[a]!;
+    const key = `${own.group}|${admitted[a]!.join(',')}`;
     let result = memo.get(key);
     if (!result) {
-      const pieces: AllowSegment[] = [];
-      for (const seg of eg.allow.segments) {
-        const dsts = seg.peers.and(compiler.allClasses);
-        if (dsts.isEmpty) continue;
+      const segs = segmentsOf(own.allow);
+      if (segs.length === 0 || admitted[a]!.length === 0) result = AllowMap.EMPTY;
+      else {
+        const groupsByPorts = new Map<number, number[]>();
+        const sparse = new Map<number, number[]>();
         for (const si of admitted[a]!) {
-          for (const adm of sets[si]!.admits) {
-            const members = memberBits.get(adm.group)!;
-            const d = dsts.and(members);
-            if (d.isEmpty) continue;
-            const p = space.intersect(seg.ports, adm.ports);
-            if (p !== space.none) pieces.push({ peers: d, ports: p });
+          const s = sets[si]!;
+          for (let i = 0; i < s.groups.length; i++) {
+            const g = s.groups[i]!;
+            const p = s.ports[i]!;
+            if (!small[g]) {
+              const list = groupsByPorts.get(p);
+              if (list) list.push(g);
+              else groupsByPorts.set(p, [g]);
+              continue;
+            }
+            if (portsAtFor !== segs) {
+              if (portsAtFor) for (const seg of portsAtFor) seg.peers.forEach((b) => (portsAt[b] = -1));
+              for (const seg of segs) seg.peers.forEach((b) => (portsAt[b] = seg.ports));
+              portsAtFor = segs;
+            }
+            let cut = intersections.get(p);
+            if (!cut) intersections.set(p, (cut = []));
+            for (const b of memberLists[g]!) {
+              const e = portsAt[b]!;
+              if (e < 0) continue;
+              let ports = cut[e];
+              if (ports === undefined) cut[e] = ports = space.intersect(e, p);
+              if (ports === space.none) continue;
+              const list = sparse.get(ports);
+              if (list) list.push(b);
+              else sparse.set(ports, [b]);
+            }
           }
         }
+        const pieces: AllowSegment[] = [];
+        for (const [p, groups] of groupsByPorts) {
+          const dsts = membersOf(groups);
+          for (const seg of segs) {
+            const ports = space.intersect(seg.ports, p);
+            if (ports === space.none) continue;
+            const d = seg.peers.and(dsts);
+            if (!d.isEmpty) pieces.push({ peers: d, ports });
+          }
+        }
+        for (const [ports, list] of sparse) pieces.push({ peers: Bitset.fromIndexes(list), ports });
+        result = AllowMap.fromDisjoint(pieces, space);
       }
-      result = AllowMap.fromDisjoint(pieces, space);
       memo.set(key, result);
     }
-    out.push(result);
+    out[a] = result;
   }
   return out;
 }
-

@@ -28,6 +28,26 @@ export class Bitset {
     return new Bitset(offset, words);
   }
 
+  /** The union of several sets in one pass over their words. */
+  static union(sets: readonly Bitset[]): Bitset {
+    if (sets.length === 1) return sets[0]!;
+    if (sets.length === 2) return sets[0]!.or(sets[1]!);
+    let lo = Infinity;
+    let hi = 0;
+    for (const s of sets) {
+      if (s.isEmpty) continue;
+      lo = Math.min(lo, s.offset);
+      hi = Math.max(hi, s.offset + s.words.length);
+    }
+    if (hi === 0) return Bitset.EMPTY;
+    const out = new Uint32Array(hi - lo);
+    for (const s of sets) {
+      const base = s.offset - lo;
+      for (let i = 0; i < s.words.length; i++) out[base + i]! |= s.words[i]!;
+    }
+    return new Bitset(lo, out);
+  }
+
   /** Bits [from, to) set. */
   static range(from: number, to: number): Bitset {
     if (to <= from) return Bitset.EMPTY;

@@ -18,6 +18,15 @@ export interface EngineSettings {
    * pod IPs, IPv4 when no pod IP is known. Policy CIDRs of other families then have no effect.
    */
   readonly ipFamilies: 'auto' | 'ipv4' | 'ipv6' | 'dual';
+  /**
+   * A limit, not a semantic choice: the most pod classes (pods that every selector, named port and
+   * address rule treats alike) the engine analyses; default DEFAULT_MAX_CLASSES. Pod-to-pod reach grows
+   * with the square of the class count, so beyond it the engine stops with ClassCapExceededError, which
+   * names the label keys that split the pods, instead of running out of memory half-way.
+   */
+  readonly maxClasses?: number;
 }
+
+export const DEFAULT_MAX_CLASSES = 20_000;
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = { ipBlockPods: 'match', hostNetwork: 'pod', ipFamilies: 'auto' };

@@ -71,14 +71,25 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
   const byKey = new Map<string, { ns: string; pods: PodModel[]; atoms: number[]; named: Map<string, NamedPortBinding[]>; host: boolean }>();
   const NO_PORTS: Map<string, NamedPortBinding[]> = new Map();
   const NO_ATOMS: number[] = [];
+  // each referenced (key, value) pair gets a number: a pod's sorted numbers identify its labels as far as
+  // selectors can tell (iterate the pod's few labels, not every key; no label strings in the class key)
+  const pairIds = new Map<string, Map<string, number>>();
+  for (const k of referencedLabelKeys) pairIds.set(k, new Map());
+  let nextPair = 0;
+  const own: number[] = [];
   for (const pod of model.pods) {
     const host = pod.hostNetwork && inputs.hostNetworkMode === 'node';
-    let key = `${pod.namespace}\u0000${host ? 'H' : 'P'}`;
-    // only label keys some selector uses tell pods apart (iterate the pod's few labels, not every key)
-    const own: string[] = [];
-    for (const k in pod.labels) if (referencedLabelKeys.has(k)) own.push(k);
-    if (own.length > 1) own.sort();
-    for (const k of own) key += `\u0000${k}=${pod.labels[k]}`;
+    own.length = 0;
+    for (const k in pod.labels) {
+      const values = pairIds.get(k);
+      if (!values) continue;
+      const v = pod.labels[k]!;
+      let id = values.get(v);
+      if (id === undefined) values.set(v, (id = nextPair++));
+      own.push(id);
+    }
+    if (own.length > 1) own.sort((a, b) => a - b);
+    let key = `${pod.namespace}\u0000${host ? 'H' : 'P'}${own.join(',')}`;
     // named ports referenced by some rule: their bindings tell pods apart (signature only; the map is
     // built once per class, below)
     let portSig = '';

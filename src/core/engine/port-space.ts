@@ -23,7 +23,8 @@ export class PortSpace {
   readonly atomCount: number;
   private readonly sets: Bitset[] = [];
   private readonly ids = new Map<string, PortSetId>();
-  private readonly memo = new Map<string, PortSetId>();
+  /** Memoised results per operation, keyed by a * 2^26 + b (ids stay far below 2^26). */
+  private readonly memo: Record<'|' | '&' | '-', Map<number, PortSetId>> = { '|': new Map(), '&': new Map(), '-': new Map() };
   /** The empty set. */
   readonly none: PortSetId;
   /** All ports of all protocols. */
@@ -117,12 +118,13 @@ export class PortSpace {
     return this.op('-', a, b, () => this.bits(a).andNot(this.bits(b)));
   }
 
-  private op(sym: string, a: PortSetId, b: PortSetId, compute: () => Bitset): PortSetId {
-    const k = sym === '-' || a < b ? `${a}${sym}${b}` : `${b}${sym}${a}`;
-    let id = this.memo.get(k);
+  private op(sym: '|' | '&' | '-', a: PortSetId, b: PortSetId, compute: () => Bitset): PortSetId {
+    const k = sym === '-' || a < b ? a * 67108864 + b : b * 67108864 + a;
+    const memo = this.memo[sym];
+    let id = memo.get(k);
     if (id === undefined) {
       id = this.intern(compute());
-      this.memo.set(k, id);
+      memo.set(k, id);
     }
     return id;
   }

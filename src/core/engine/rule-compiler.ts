@@ -25,6 +25,7 @@ export class RuleCompiler {
   readonly allClasses: Bitset;
   readonly allExternal: Bitset;
   private readonly peerMemo = new Map<string, Bitset>();
+  private readonly egressNamedMemo = new Map<string, AllowMap>();
   private readonly namedGroups = new Map<string, { classes: Bitset; bindings: readonly NamedPortBinding[] }[]>();
 
   constructor(
@@ -195,12 +196,34 @@ export class RuleCompiler {
       // the destination is the subject pod itself, so the name resolves for every source, external ones too
       return AllowMap.rect(peers, space.union(numeric, resolved), space);
     }
+    // egress: each destination class resolves the names itself; the same rule is met by many subjects
+    const memoKey = `${peers.key()}|${ports.map(portKey).join(',')}`;
+    const cached = this.egressNamedMemo.get(memoKey);
+    if (cached) return cached;
+    // classes in peers whose named ports add something, with what they add
+    const extra = new Map<number, PortSetId>();
     for (const n of named) {
       for (const g of this.namedPortGroups(n.name)) {
         const ids = this.namedPortsOn(n, g.bindings);
-        if (ids !== space.none) m = m.union(AllowMap.rect(peers.and(g.classes), ids, space), space);
+        if (ids === space.none) continue;
+        peers.and(g.classes).forEach((c) => extra.set(c, space.union(extra.get(c) ?? space.none, ids)));
       }
     }
+    if (extra.size) {
+      const byPorts = new Map<PortSetId, number[]>();
+      for (const [c, ids] of extra) {
+        const p = space.union(numeric, ids);
+        const list = byPorts.get(p);
+        if (list) list.push(c);
+        else byPorts.set(p, [c]);
+      }
+      const pieces = [...byPorts].map(([p, list]) => ({ peers: Bitset.fromIndexes(list), ports: p }));
+      const rest = peers.andNot(Bitset.fromIndexes(extra.keys()));
+      m = AllowMap.fromDisjoint([...pieces, { peers: rest, ports: numeric }], space);
+    }
+    this.egressNamedMemo.set(memoKey, m);
     return m;
   }
 }
+
+const portKey = (p: PolicyPort): string => (p.kind === 'named' ? `${p.protocol ?? '*'}:${p.name}` : `${p.protocol}:${p.from}-${p.to}`);

@@ -68,6 +68,8 @@ export interface AuditFacts {
   readonly namespaces: ReadonlyMap<string, NamespaceFacts>;
   /** Workload keys behind peer classes, other than `self`, sorted; at most `limit` (default all). */
   peerWorkloads(classes: Bitset, self: string, limit?: number): string[];
+  /** How many workloads other than `self` are behind peer classes (without listing them). */
+  countPeerWorkloads(classes: Bitset, self: string): number;
 }
 
 /** An admin peer covering every namespace (the catch-all of an admin default-deny). */
@@ -119,14 +121,39 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
     return out;
   };
   const peerWorkloads = (bits: Bitset, self: string, limit = Infinity): string[] => {
-    const set = new Set<string>();
+    // mark workload indices (keys are sorted), then read the marks in order: no strings per class
+    generation++;
+    let marked = 0;
     bits.forEach((c) => {
-      for (const w of classes[c]!.workloads) if (w !== self) set.add(w);
+      for (const w of classWorkloads[c]!) {
+        if (mark[w] !== generation) {
+          mark[w] = generation;
+          marked++;
+        }
+      }
     });
-    return [...set].sort().slice(0, limit);
+    const out: string[] = [];
+    for (let w = 0; w < keys.length && out.length < limit && marked > 0; w++) {
+      if (mark[w] !== generation) continue;
+      marked--;
+      if (keys[w] !== self) out.push(keys[w]!);
+    }
+    return out;
+  };
+  const countPeerWorkloads = (bits: Bitset, self: string): number => {
+    const i = indexOf.get(self);
+    return i === undefined ? peerWorkloads(bits, self).length : countPeers(bits, i, byWorkload.get(self)!);
   };
   const nsOf = (w: string) => parseWorkloadKey(w)?.namespace ?? '';
+  // workloads of one class share their allow map (classes of one group do too): compute it once
+  const internetMemo = new Map<AllowMap, ReturnType<typeof internetOfMaps>>();
   const internetOf = (maps: AllowMap[]) => {
+    if (maps.length !== 1) return internetOfMaps(maps);
+    let r = internetMemo.get(maps[0]!);
+    if (!r) internetMemo.set(maps[0]!, (r = internetOfMaps(maps)));
+    return r;
+  };
+  function internetOfMaps(maps: AllowMap[]) {
     const result: { range: AddressRange; ports: PortSetId }[] = [];
     let external = false;
     for (const m of maps) {
@@ -136,7 +163,7 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       }
     }
     return { internet: result, external };
-  };
+  }
   const adminDefaultDeny = (ids: readonly string[], d: Direction) =>
     ids.some((id) => {
       const p = id === analysis.model.baselinePolicy?.id ? analysis.model.baselinePolicy : analysis.model.adminPolicies.find((a) => a.id === id);
@@ -217,5 +244,5 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
     found.delete(ns);
     return found;
   }
-  return { analysis, workloads, namespaces, peerWorkloads };
+  return { analysis, workloads, namespaces, peerWorkloads, countPeerWorkloads };
 }

@@ -13,14 +13,23 @@ export const workloadCrossNamespaceExposed: Check = {
   run({ facts }) {
     const out: FindingDraft[] = [];
     const { index } = facts.analysis;
+    // workloads of a namespace often share their inbound peers: count and sample each set once
+    const peers = new Map<string, { sample: string[]; count: number }>();
     for (const w of facts.workloads.values()) {
       const namespaces = [...w.ingress.peerNamespaces].filter((n) => n !== w.namespace).sort();
       if (!namespaces.length) continue;
-      // the peers outside its own namespace (classes are numbered namespace by namespace)
-      const own = index.namespaceRange.get(w.namespace);
-      const outside = own ? w.ingress.peerClasses.andNot(Bitset.range(own[0], own[1])) : w.ingress.peerClasses;
-      const sample = facts.peerWorkloads(outside, w.key, 50);
-      const count = sample.length < 50 ? sample.length : facts.peerWorkloads(outside, w.key).length;
+      const memoKey = `${w.namespace}|${w.ingress.peerClasses.key()}`;
+      let found = peers.get(memoKey);
+      if (!found) {
+        // the peers outside its own namespace (classes are numbered namespace by namespace); the
+        // workload itself is inside, so it is never among them
+        const own = index.namespaceRange.get(w.namespace);
+        const outside = own ? w.ingress.peerClasses.andNot(Bitset.range(own[0], own[1])) : w.ingress.peerClasses;
+        const sample = facts.peerWorkloads(outside, w.key, 50);
+        found = { sample, count: sample.length < 50 ? sample.length : facts.countPeerWorkloads(outside, w.key) };
+        peers.set(memoKey, found);
+      }
+      const { sample, count } = found;
       const shown = namespaces.length > 10 ? `${namespaces.slice(0, 10).join(', ')} and ${namespaces.length - 10} more` : namespaces.join(', ');
       out.push({
         namespace: w.namespace,

@@ -24,15 +24,22 @@ export const workloadInternetExposed: Check = {
   run({ facts }) {
     const space = facts.analysis.ports;
     const out: FindingDraft[] = [];
+    // workloads with the same effective allow map share one internet list: describe it once
+    const described = new WeakMap<object, { conns: string; ranges: string[]; where: string }>();
     for (const w of facts.workloads.values()) {
       for (const d of ['ingress', 'egress'] as const) {
         const internet = w[d].internet;
         if (!internet.length) continue;
-        let ports = space.none;
-        for (const i of internet) ports = space.union(ports, i.ports);
-        const conns = formatConnectionSet(space.toConnectionSet(ports));
-        const ranges = internet.map((i) => formatRange(i.range));
-        const where = allPublic(internet.map((i) => i.range)) ? 'any public address' : ranges.length <= 3 ? ranges.join(', ') : `${ranges.slice(0, 3).join(', ')} and ${ranges.length - 3} more public ranges`;
+        let text = described.get(internet);
+        if (!text) {
+          let ports = space.none;
+          for (const i of internet) ports = space.union(ports, i.ports);
+          const ranges = internet.map((i) => formatRange(i.range));
+          const where = allPublic(internet.map((i) => i.range)) ? 'any public address' : ranges.length <= 3 ? ranges.join(', ') : `${ranges.slice(0, 3).join(', ')} and ${ranges.length - 3} more public ranges`;
+          text = { conns: formatConnectionSet(space.toConnectionSet(ports)), ranges, where };
+          described.set(internet, text);
+        }
+        const { conns, ranges, where } = text;
         out.push({
           namespace: w.namespace,
           workload: w.key,

@@ -29,7 +29,7 @@ describe('scalable connectivity diff', () => {
     const pairs = readFileSync(join(corpus, 'diff-pairs.tsv'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t'));
     let changes = 0;
     for (const [before, after] of pairs) {
-      const load = async (n: string | undefined) => (await snapshotFromManifests(join(corpus, "cases", n!), { takenAt: "2026-01-01T00:00:00Z" })).snapshot;
+      const load = async (n: string | undefined) => (await snapshotFromManifests(join(corpus, 'cases', n!), { takenAt: '2026-01-01T00:00:00Z' })).snapshot;
       const r = both(await load(before), await load(after), { ...DEFAULT_ENGINE_SETTINGS, ipBlockPods: 'ignore' });
       expect(r.fast, `${after} vs ${before}`).toEqual(r.reference);
       changes += r.reference.length;
