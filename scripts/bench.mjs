@@ -8,6 +8,7 @@
 //   npm run bench -- --verify [--scale S<=0.02] [--seed N] [--workload ...]
 //
 // Plain JavaScript over dist/: the script rebuilds dist/ (npm run build) when a source file is newer.
+import { forEachLine, parseFlags } from './bench-common.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -50,19 +51,7 @@ peakRssMb = the largest maxRSS of the snapshot-based children (load..audit); the
 
 function parseArgs(argv) {
   const o = { workload: 'all', json: false, runs: 3, scale: undefined, seed: 1, timeout: 300, phases: PHASES, profile: false, heap: undefined, verify: false, build: true };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
-    const value = () => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) fail(`${flag} needs a value`);
-      return v;
-    };
-    const number = (min) => {
-      const n = Number(value());
-      if (!Number.isFinite(n) || n < min) fail(`${flag} needs a number >= ${min}`);
-      return n;
-    };
+  parseFlags(argv, fail, (flag, { value, number }) => {
     switch (flag) {
       case '--workload': {
         const w = value().toUpperCase();
@@ -87,9 +76,10 @@ function parseArgs(argv) {
       case '--verify': o.verify = true; break;
       case '--no-build': o.build = false; break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
-      default: fail(`unknown option ${a}`);
+      default: return false;
     }
-  }
+    return true;
+  });
   return o;
 }
 
@@ -166,29 +156,41 @@ function cacheDir(workload, scale, seed) {
 
 /** Per-workload reach counts from the analysis: for each workload, how many workloads its pods may reach. */
 function summarise(m, analysis) {
-  const { Bitset } = m.bitset;
   const byWorkload = m.wc.workloadClasses(analysis);
   const names = [...byWorkload.keys()].sort();
   const wid = new Map(names.map((n, i) => [n, i]));
   const classWorkloads = analysis.classes.map((c) => c.workloads.map((w) => wid.get(w)));
-  const memo = new Map();
+  // distinct workloads behind a set of classes, with a generation-stamped mark per workload
+  const mark = new Uint32Array(names.length);
+  let generation = 0;
+  const countWorkloads = (bits) => {
+    generation++;
+    let n = 0;
+    bits.forEach((b) => {
+      for (const x of classWorkloads[b]) if (mark[x] !== generation) { mark[x] = generation; n++; }
+    });
+    return n;
+  };
+  // reach rows are shared by classes with the same policies: count each row once
+  const perRow = new Map();
   let reachablePairs = 0;
   let maxFanOut = 0;
   let reachNothing = 0;
   let externalEgress = 0;
   let externalIngress = 0;
-  for (const [w, ids] of byWorkload) {
-    let u = Bitset.EMPTY;
-    for (const c of ids) for (const seg of analysis.reach[c].segments) u = u.or(seg.peers);
-    const key = u.key();
-    let n = memo.get(key);
-    if (n === undefined) {
-      const seen = new Uint8Array(names.length);
-      n = 0;
-      u.forEach((b) => {
-        for (const x of classWorkloads[b]) if (!seen[x]) { seen[x] = 1; n++; }
-      });
-      memo.set(key, n);
+  for (const [, ids] of byWorkload) {
+    let u;
+    let n;
+    if (ids.length === 1) {
+      const row = analysis.reach[ids[0]];
+      let e = perRow.get(row);
+      if (!e) perRow.set(row, (e = { peers: row.peers(), n: -1 }));
+      u = e.peers;
+      if (e.n < 0) e.n = countWorkloads(u);
+      n = e.n;
+    } else {
+      u = m.bitset.Bitset.union(ids.flatMap((c) => analysis.reach[c].segments.map((seg) => seg.peers)));
+      n = countWorkloads(u);
     }
     const count = n - (ids.some((c) => u.has(c)) ? 1 : 0);
     reachablePairs += count;
@@ -340,19 +342,17 @@ function runChild(task, params, o, profileDir) {
     let phase = 'startup';
     let phaseStart = Date.now();
     let timedOut;
-    let buffered = '';
+    let capped;
     cp.stdout.on('data', (d) => (stdout += d));
-    cp.stderr.on('data', (d) => {
-      buffered += d;
-      const lines = buffered.split('\n');
-      buffered = lines.pop();
-      for (const line of lines) {
-        if (line.startsWith('@@phase ')) {
-          phase = line.slice(8);
-          phaseStart = Date.now();
-          if (!o.json) process.stderr.write(`  ${params.workload} ${task}: ${phase}\n`);
-        } else errTail = `${errTail}${line}\n`.slice(-4000);
-      }
+    forEachLine(cp.stderr, (line) => {
+      if (line.startsWith('@@capped ')) {
+        const [, classes, cap, ...message] = line.split(' ');
+        capped = { classes: Number(classes), cap: Number(cap), message: message.join(' ') };
+      } else if (line.startsWith('@@phase ')) {
+        phase = line.slice(8);
+        phaseStart = Date.now();
+        if (!o.json) process.stderr.write(`  ${params.workload} ${task}: ${phase}\n`);
+      } else errTail = `${errTail}${line}\n`.slice(-4000);
     });
     const timer = setInterval(() => {
       if (!timedOut && Date.now() - phaseStart > o.timeout * 1000) {
@@ -372,12 +372,13 @@ function runChild(task, params, o, profileDir) {
         }
       }
       let reason;
-      if (timedOut) reason = `timeout: ${timedOut.phase} ran over ${o.timeout} s (killed)`;
+      if (capped) reason = `class cap: ${capped.classes} pod classes > cap ${capped.cap}; the engine stopped with its explanation after ${Math.round(wallMs)} ms (${capped.message.slice(0, 160)}...)`;
+      else if (timedOut) reason = `timeout: ${timedOut.phase} ran over ${o.timeout} s (killed)`;
       else if (/heap out of memory|Allocation failed/i.test(errTail)) reason = `out of memory (V8 heap) in ${phase}`;
       else if (/Cannot create a string longer than|ERR_STRING_TOO_LONG/.test(errTail)) reason = `V8 string length limit in ${phase} (${(errTail.match(/(Error[^\n]*string longer[^\n]*)/) ?? [])[1] ?? 'ERR_STRING_TOO_LONG'})`;
       else if (/Invalid string length/.test(errTail)) reason = `V8 string length limit (Invalid string length) in ${phase}`;
       else reason = `exit ${code ?? signal} in ${phase}: ${errTail.trim().split('\n').filter(Boolean).slice(-3).join(' | ').slice(0, 300)}`;
-      resolvePromise({ ok: false, wallMs, reason, phase, stderr: errTail });
+      resolvePromise({ ok: false, wallMs, reason, phase, stderr: errTail, ...(capped ? { capped } : {}) });
     });
   });
 }
@@ -582,7 +583,14 @@ async function verify(o) {
 async function main() {
   const argv = process.argv.slice(2);
   if (argv[0] === '--child') {
-    await child(argv[1], JSON.parse(process.env.NETPOL_BENCH_CHILD));
+    try {
+      await child(argv[1], JSON.parse(process.env.NETPOL_BENCH_CHILD));
+    } catch (e) {
+      // the engine's graceful stop: reported as such, with its explanation
+      if (e?.name !== 'ClassCapExceededError') throw e;
+      process.stderr.write(`@@capped ${e.classes} ${e.cap} ${e.message}\n`);
+      process.exit(4);
+    }
     return;
   }
   const o = parseArgs(argv);

@@ -1,0 +1,38 @@
+// Shared by the benchmark scripts: command-line flags and line-wise reading of a child's output.
+//
+// Flags: `--flag value` and `--flag=value`, numbers checked.
+//
+//   parseFlags(argv, fail, (flag, arg) => { switch (flag) { case '--runs': o.runs = arg.number(1); return true; } return false; })
+//
+// `handle` returns false for a flag it does not know; `fail(message)` prints the usage and exits.
+
+export function parseFlags(argv, fail, handle) {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const eq = a.indexOf('=');
+    const flag = eq > 0 ? a.slice(0, eq) : a;
+    const inline = eq > 0 ? a.slice(eq + 1) : undefined;
+    const value = () => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) fail(`${flag} needs a value`);
+      return v;
+    };
+    const number = (min) => {
+      const n = Number(value());
+      if (!Number.isFinite(n) || n < min) fail(`${flag} needs a number >= ${min}`);
+      return n;
+    };
+    if (!handle(flag, { value, number })) fail(`unknown option ${a}`);
+  }
+}
+
+/** Calls fn for each complete line a stream emits (a child's stderr carries `@@phase` markers). */
+export function forEachLine(stream, fn) {
+  let buffered = '';
+  stream.on('data', (d) => {
+    buffered += d;
+    const lines = buffered.split('\n');
+    buffered = lines.pop();
+    for (const line of lines) fn(line);
+  });
+}
