@@ -1,4 +1,8 @@
-// Shared by the benchmark scripts: command-line flags and line-wise reading of a child's output.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Shared by the benchmark scripts: command-line flags, line-wise reading of a child's output, and whether
+// dist/ is older than src/.
 //
 // Flags: `--flag value` and `--flag=value`, numbers checked.
 //
@@ -35,4 +39,15 @@ export function forEachLine(stream, fn) {
     buffered = lines.pop();
     for (const line of lines) fn(line);
   });
+}
+
+/** The newest modification time of the .ts files under a folder (to tell whether dist/ is stale). */
+export function newestMtime(dir) {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
 }

@@ -8,7 +8,7 @@
 //   npm run bench -- --verify [--scale S<=0.02] [--seed N] [--workload ...]
 //
 // Plain JavaScript over dist/: the script rebuilds dist/ (npm run build) when a source file is newer.
-import { forEachLine, parseFlags } from './bench-common.mjs';
+import { forEachLine, newestMtime, parseFlags } from './bench-common.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -89,16 +89,6 @@ function fail(message) {
 }
 
 // ------------------------------------------------------------------------------------------ build
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 function ensureBuilt(build) {
   if (process.env.NETPOL_BENCH_DIST) return;

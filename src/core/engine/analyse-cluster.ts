@@ -282,14 +282,14 @@ export function combineDirections(N: number, other: readonly DirectionCoverage[]
   const memberBits = memberLists.map((list) => Bitset.fromIndexes(list));
   // distinct peer sets of the other side's segments -> (group, ports) admitted; a peer is in at most one
   // segment of each group, so every group admits a subject on one port set
-  const peerSets = new Map<string, { peers: Bitset; groups: number[]; ports: number[] }>();
+  const peerSets = new Map<string, { peers: Bitset; groups: number[]; ports: number[]; cuts: number[][] }>();
   groupAllow.forEach((allow, g) => {
     for (const seg of allow.segments) {
       const peers = seg.peers.and(all);
       if (peers.isEmpty) continue;
       const k = peers.key();
       let e = peerSets.get(k);
-      if (!e) peerSets.set(k, (e = { peers, groups: [], ports: [] }));
+      if (!e) peerSets.set(k, (e = { peers, groups: [], ports: [], cuts: [] }));
       e.groups.push(g);
       e.ports.push(seg.ports);
     }
@@ -339,8 +339,15 @@ export function combineDirections(N: number, other: readonly DirectionCoverage[]
   // per subject allow map: the port set it gives each class (-1: none), filled when a small group needs it
   const portsAt = new Int32Array(N).fill(-1);
   let portsAtFor: AllowSegment[] | undefined;
-  /** intersections.get(p)[e]: space.intersect(e, p), without hashing in the innermost loop. */
-  const intersections = new Map<number, number[]>();
+  // cuts[i][e]: space.intersect(e, ports[i]), without hashing in the innermost loop (shared per port set)
+  const cutsByPorts = new Map<number, number[]>();
+  for (const s of sets) {
+    s.cuts = s.ports.map((p) => {
+      let cut = cutsByPorts.get(p);
+      if (!cut) cutsByPorts.set(p, (cut = []));
+      return cut;
+    });
+  }
   const memo = new Map<string, AllowMap>();
   const out: AllowMap[] = new Array(N);
   // subjects in group order, so portsAt is refilled once per subject group
@@ -371,8 +378,7 @@ export function combineDirections(N: number, other: readonly DirectionCoverage[]
               for (const seg of segs) seg.peers.forEach((b) => (portsAt[b] = seg.ports));
               portsAtFor = segs;
             }
-            let cut = intersections.get(p);
-            if (!cut) intersections.set(p, (cut = []));
+            const cut = s.cuts[i]!;
             for (const b of memberLists[g]!) {
               const e = portsAt[b]!;
               if (e < 0) continue;
