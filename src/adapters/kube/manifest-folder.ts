@@ -9,8 +9,11 @@ import { LineCounter, parseAllDocuments } from 'yaml';
 import type { SourcedObject } from '../../core/model/kube-objects.js';
 import type { ObjectProblem } from '../../core/model/object-problem.js';
 import { UserError } from '../../core/model/user-error.js';
+import { JsonStreamError, streamJsonList } from './json-list-stream.js';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+/** JSON files above this size are streamed item by item (a 100k-pod `kubectl get -o json` exceeds V8's longest string). */
+export const STREAM_JSON_BYTES = 64 * 2 ** 20;
 
 export interface ManifestFiles {
   readonly objects: SourcedObject[];
@@ -73,6 +76,10 @@ export async function readManifestFolder(dir: string): Promise<ManifestFiles> {
       continue;
     }
     read++;
+    if (extname(file).toLowerCase() === '.json' && (await stat(file)).size > STREAM_JSON_BYTES) {
+      await readLargeJson(file, origin, objects, problems);
+      continue;
+    }
     const text = await readFile(file, 'utf8');
     if (extname(file).toLowerCase() === '.json') {
       let value: unknown;
@@ -107,4 +114,22 @@ export async function readManifestFolder(dir: string): Promise<ManifestFiles> {
     }
   }
   return { objects, problems, files: read };
+}
+
+/** A large JSON file, item by item; the List's kind (kubectl writes it after the items) applies at the end. */
+async function readLargeJson(file: string, origin: string, objects: SourcedObject[], problems: ObjectProblem[]): Promise<void> {
+  const items: unknown[] = [];
+  let outer: unknown;
+  try {
+    outer = (await streamJsonList(file, (item) => items.push(item))).outer;
+  } catch (e) {
+    if (!(e instanceof JsonStreamError)) throw e;
+    problems.push({ severity: 'error', origin, message: `invalid JSON: ${e.message}` });
+    return;
+  }
+  if (outer === undefined || Array.isArray(outer) || typeof outer !== 'object' || outer === null) {
+    problems.push({ severity: 'warning', origin, message: 'skipped: not a Kubernetes object or List' });
+    return;
+  }
+  flatten(origin, items.length ? { ...(outer as Record<string, unknown>), items } : outer, objects);
 }
