@@ -70,6 +70,8 @@ export interface AuditFacts {
   peerWorkloads(classes: Bitset, self: string, limit?: number): string[];
   /** How many workloads other than `self` are behind peer classes (without listing them). */
   countPeerWorkloads(classes: Bitset, self: string): number;
+  /** How many workloads outside one namespace are behind peer classes (memoised per peer set). */
+  countPeerWorkloadsOutside(classes: Bitset, namespace: string): number;
 }
 
 /** An admin peer covering every namespace (the catch-all of an admin default-deny). */
@@ -86,8 +88,16 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
   const full = (m: AllowMap) => m.isFull(compiler.allPeers, ports);
 
   // reach as class bitsets, both ways: what each class's pods can reach, and what can reach them
-  const outOf = analysis.reach.map((m) => m.peers());
-  const intoOf = combineDirections(N, analysis.egress, analysis.ingress, compiler).map((m) => m.peers());
+  // rows are shared by classes with the same policies: one peer set per row, so workloads of one class
+  // share their peer sets and everything derived from them below
+  const peersMemo = new Map<AllowMap, Bitset>();
+  const peersOfRow = (m: AllowMap): Bitset => {
+    let b = peersMemo.get(m);
+    if (!b) peersMemo.set(m, (b = m.peers()));
+    return b;
+  };
+  const outOf = analysis.reach.map(peersOfRow);
+  const intoOf = combineDirections(N, analysis.egress, analysis.ingress, compiler).map(peersOfRow);
   // workload indices per class, to count distinct peer workloads without listing them
   const keys = [...byWorkload.keys()].sort();
   const indexOf = new Map(keys.map((k, i) => [k, i]));
@@ -95,10 +105,12 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
   const oneToOne = classWorkloads.every((ws) => ws.length === 1) && keys.every((k) => byWorkload.get(k)!.length === 1);
   const mark = new Uint32Array(keys.length);
   let generation = 0;
-  const countPeers = (bits: Bitset, self: number, own: readonly number[]): number => {
-    if (oneToOne) return bits.size - (bits.has(own[0]!) ? 1 : 0);
+  /** Distinct workloads behind a peer set, memoised per set (sets are shared, see above). */
+  const workloadCounts = new WeakMap<Bitset, number>();
+  const countWorkloads = (bits: Bitset): number => {
+    const known = workloadCounts.get(bits);
+    if (known !== undefined) return known;
     generation++;
-    mark[self] = generation;
     let n = 0;
     bits.forEach((c) => {
       for (const w of classWorkloads[c]!) {
@@ -108,9 +120,21 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
         }
       }
     });
+    workloadCounts.set(bits, n);
     return n;
   };
-  const namespacesOf = (bits: Bitset): Set<string> => {
+  const countPeers = (bits: Bitset, self: number, own: readonly number[]): number => {
+    if (oneToOne) return bits.size - (bits.has(own[0]!) ? 1 : 0);
+    // the workload itself is among them when one of its classes is
+    return countWorkloads(bits) - (own.some((c) => bits.has(c) && classWorkloads[c]!.includes(self)) ? 1 : 0);
+  };
+  const namespaceSets = new WeakMap<Bitset, ReadonlySet<string>>();
+  const namespacesOf = (bits: Bitset): ReadonlySet<string> => {
+    let known = namespaceSets.get(bits);
+    if (!known) namespaceSets.set(bits, (known = namespacesOfBits(bits)));
+    return known;
+  };
+  const namespacesOfBits = (bits: Bitset): Set<string> => {
     const out = new Set<string>();
     // classes are numbered namespace by namespace: jump from one namespace's range to the next
     for (let c = bits.nextSetBit(0); c >= 0; ) {
@@ -139,6 +163,22 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       if (keys[w] !== self) out.push(keys[w]!);
     }
     return out;
+  };
+  const countPeerWorkloadsOutside = (bits: Bitset, namespace: string): number => {
+    const total = countWorkloads(bits);
+    const range = analysis.index.namespaceRange.get(namespace);
+    if (!range) return total;
+    generation++;
+    let inside = 0;
+    for (let c = bits.nextSetBit(range[0]); c >= 0 && c < range[1]; c = bits.nextSetBit(c + 1)) {
+      for (const w of classWorkloads[c]!) {
+        if (mark[w] !== generation) {
+          mark[w] = generation;
+          inside++;
+        }
+      }
+    }
+    return total - inside;
   };
   const countPeerWorkloads = (bits: Bitset, self: string): number => {
     const i = indexOf.get(self);
@@ -169,11 +209,26 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       const p = id === analysis.model.baselinePolicy?.id ? analysis.model.baselinePolicy : analysis.model.adminPolicies.find((a) => a.id === id);
       return p?.[d].some((r) => r.action === 'Deny' && r.peers.some((peer) => deniesEveryNamespace(peer)));
     });
+  // the union of a workload's rows, shared by workloads whose classes have the same rows (so that the
+  // counts and namespace sets memoised per peer set are computed once)
+  const rowIds = new Map<Bitset, number>();
+  const unions = new Map<string, Bitset>();
+  const unionOfRows = (rows: Bitset[]): Bitset => {
+    if (rows.length === 1) return rows[0]!;
+    const ids = [...new Set(rows.map((r) => {
+      let id = rowIds.get(r);
+      if (id === undefined) rowIds.set(r, (id = rowIds.size));
+      return id;
+    }))].sort((a, b) => a - b);
+    const key = ids.join(',');
+    let u = unions.get(key);
+    if (!u) unions.set(key, (u = Bitset.union([...new Set(rows)])));
+    return u;
+  };
   const direction = (key: string, ids: number[], covs: readonly DirectionCoverage[], reach: readonly Bitset[], d: Direction): DirectionFacts => {
     const maps = ids.map((c) => covs[c]!.allow);
     const uniq = (xs: string[]) => [...new Set(xs)].sort();
-    let peerClasses = Bitset.EMPTY;
-    for (const c of ids) peerClasses = peerClasses.or(reach[c]!);
+    const peerClasses = unionOfRows(ids.map((c) => reach[c]!));
     const self = indexOf.get(key)!;
     const selected = ids.every((c) => covs[c]!.networkPolicies.length > 0 || adminDefaultDeny([...covs[c]!.adminPolicies, ...(covs[c]!.baseline ? [analysis.model.baselinePolicy!.id] : [])], d));
     const open = maps.some((m) => full(m));
@@ -234,15 +289,17 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
     });
   }
   /** A namespace reached only through the workload's own pods does not count as a peer namespace. */
-  function namespacesWithout(found: Set<string>, bits: Bitset, own: readonly number[], self: string): Set<string> {
+  /** `found` is shared between workloads: a copy is made when the workload's own namespace must go. */
+  function namespacesWithout(found: ReadonlySet<string>, bits: Bitset, own: readonly number[], self: string): ReadonlySet<string> {
     const ns = parseWorkloadKey(self)!.namespace;
     if (!found.has(ns)) return found;
     const range = analysis.index.namespaceRange.get(ns)!;
     for (let c = bits.nextSetBit(range[0]); c >= 0 && c < range[1]; c = bits.nextSetBit(c + 1)) {
       if (!own.includes(c) || classes[c]!.workloads.length > 1) return found;
     }
-    found.delete(ns);
-    return found;
+    const copy = new Set(found);
+    copy.delete(ns);
+    return copy;
   }
-  return { analysis, workloads, namespaces, peerWorkloads, countPeerWorkloads };
+  return { analysis, workloads, namespaces, peerWorkloads, countPeerWorkloads, countPeerWorkloadsOutside };
 }

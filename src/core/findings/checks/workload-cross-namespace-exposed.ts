@@ -14,20 +14,25 @@ export const workloadCrossNamespaceExposed: Check = {
     const out: FindingDraft[] = [];
     const { index } = facts.analysis;
     // workloads of a namespace often share their inbound peers: count and sample each set once
-    const peers = new Map<string, { sample: string[]; count: number }>();
+    const peers = new WeakMap<object, Map<string, { sample: string[]; count: number }>>();
+    // peer namespace sets are shared between workloads: sort each once
+    const sorted = new WeakMap<ReadonlySet<string>, string[]>();
     for (const w of facts.workloads.values()) {
-      const namespaces = [...w.ingress.peerNamespaces].filter((n) => n !== w.namespace).sort();
+      let all = sorted.get(w.ingress.peerNamespaces);
+      if (!all) sorted.set(w.ingress.peerNamespaces, (all = [...w.ingress.peerNamespaces].sort()));
+      const namespaces = all.filter((n) => n !== w.namespace);
       if (!namespaces.length) continue;
-      const memoKey = `${w.namespace}|${w.ingress.peerClasses.key()}`;
-      let found = peers.get(memoKey);
+      let byNamespace = peers.get(w.ingress.peerClasses);
+      if (!byNamespace) peers.set(w.ingress.peerClasses, (byNamespace = new Map()));
+      let found = byNamespace.get(w.namespace);
       if (!found) {
         // the peers outside its own namespace (classes are numbered namespace by namespace); the
         // workload itself is inside, so it is never among them
         const own = index.namespaceRange.get(w.namespace);
         const outside = own ? w.ingress.peerClasses.andNot(Bitset.range(own[0], own[1])) : w.ingress.peerClasses;
         const sample = facts.peerWorkloads(outside, w.key, 50);
-        found = { sample, count: sample.length < 50 ? sample.length : facts.countPeerWorkloads(outside, w.key) };
-        peers.set(memoKey, found);
+        found = { sample, count: sample.length < 50 ? sample.length : facts.countPeerWorkloadsOutside(w.ingress.peerClasses, w.namespace) };
+        byNamespace.set(w.namespace, found);
       }
       const { sample, count } = found;
       const shown = namespaces.length > 10 ? `${namespaces.slice(0, 10).join(', ')} and ${namespaces.length - 10} more` : namespaces.join(', ');
