@@ -55,7 +55,22 @@ export function buildClusterModel(snapshot: SnapshotContent | Snapshot): { model
   for (const pod of snapshot.pods) {
     ensureNamespace(pod.namespace);
     const terminal = pod.phase !== undefined && TERMINAL_PHASES.has(pod.phase);
-    pods.push({ ...pod, ...(terminal ? { ips: [] } : {}), workloadKey: workloadKey({ namespace: pod.namespace, ...pod.workload }) });
+    // one literal shape for every pod (optional fields stay undefined, which JSON leaves out): copying
+    // 100k pods with spreads was a visible share of the analysis
+    pods.push({
+      namespace: pod.namespace,
+      name: pod.name,
+      labels: pod.labels,
+      workload: pod.workload,
+      owner: pod.owner,
+      nodeName: pod.nodeName,
+      ips: terminal ? [] : pod.ips,
+      hostNetwork: pod.hostNetwork,
+      phase: pod.phase,
+      ports: pod.ports,
+      derivedFrom: pod.derivedFrom,
+      workloadKey: workloadKey({ namespace: pod.namespace, kind: pod.workload.kind, name: pod.workload.name }),
+    });
   }
   const networkPolicies: NetworkPolicyModel[] = [];
   for (const np of snapshot.networkPolicies) {
