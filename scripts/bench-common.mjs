@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-// Shared by the benchmark scripts: command-line flags, line-wise reading of a child's output, and whether
-// dist/ is older than src/.
+// Shared by the benchmark scripts: command-line flags, line-wise reading of a child's output, whether
+// dist/ is older than src/, and medians.
 //
 // Flags: `--flag value` and `--flag=value`, numbers checked.
 //
@@ -50,4 +50,12 @@ export function newestMtime(dir) {
     else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
   }
   return newest;
+}
+
+/** Median, min and max of some measurements, and how many there were. */
+export function stats(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
 }

@@ -8,7 +8,7 @@
 //                          [--fill api|cli] [--no-pdf] [--no-phases] [--json] [--keep DIR] [--build]
 //
 // Plain JavaScript over dist/ (run `npm run build` first, or pass --build).
-import { newestMtime, parseFlags } from './bench-common.mjs';
+import { newestMtime, parseFlags, stats } from './bench-common.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -116,11 +116,10 @@ const now = () => performance.now();
 const round = (x) => (x === null || x === undefined ? null : Math.round(x));
 const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
 
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median: Math.round(median), min: Math.round(sorted[0]), max: Math.round(sorted[sorted.length - 1]), runs: sorted.length };
+/** Median, min and max in whole milliseconds. */
+function roundedStats(values) {
+  const s = stats(values);
+  return { median: Math.round(s.median), min: Math.round(s.min), max: Math.round(s.max), runs: s.runs };
 }
 
 /** The snapshot dates and the clock of the report run, from the period (YYYY-Qn). */
@@ -636,7 +635,7 @@ async function main() {
       policies: filled.policies,
       generateMs: round(filled.generateMs),
       fillMs: round(filled.fillMs),
-      ...(filled.cliMs.length ? { fillCliMs: stats(filled.cliMs) } : {}),
+      ...(filled.cliMs.length ? { fillCliMs: roundedStats(filled.cliMs) } : {}),
       storedBytes: filled.storedBytes,
       storeBytes: await storeBytes(store),
       reportHtmlMs: null,
@@ -652,7 +651,7 @@ async function main() {
       if (!o.keep) rmSync(join(work, `report-html-${i + 1}`), { recursive: true, force: true });
     }
     const last = htmlRuns[htmlRuns.length - 1];
-    result.reportHtmlMs = stats(htmlRuns.map((r) => r.wallMs));
+    result.reportHtmlMs = roundedStats(htmlRuns.map((r) => r.wallMs));
     result.peakRssMb = Math.max(...htmlRuns.map((r) => r.peakRssMb ?? 0)) || null;
     result.nodeRssMb = Math.max(...htmlRuns.map((r) => r.nodeRssMb ?? 0)) || null;
     result.htmlBytes = last.htmlBytes;

@@ -23,7 +23,7 @@
 //
 // The cluster (generateCluster W1, scale = pods / 100,000, i.e. 100 pods per namespace) is generated once and cached
 // in ${NETPOL_BENCH_CACHE:-/tmp/netpol-audit-bench}/store-W1-<scale>-seed<seed>-<version of the generating code>.
-import { forEachLine, parseFlags } from './bench-common.mjs';
+import { forEachLine, parseFlags, stats } from './bench-common.mjs';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -341,13 +341,6 @@ async function postgresUrl(o) {
   } catch (e) {
     return { skip: `scripts/test-postgres.sh url failed: ${String(e.stderr || e.message).trim().split('\n').pop()}` };
   }
-}
-
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
 }
 
 const round = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);

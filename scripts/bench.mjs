@@ -8,7 +8,7 @@
 //   npm run bench -- --verify [--scale S<=0.02] [--seed N] [--workload ...]
 //
 // Plain JavaScript over dist/: the script rebuilds dist/ (npm run build) when a source file is newer.
-import { forEachLine, newestMtime, parseFlags } from './bench-common.mjs';
+import { forEachLine, newestMtime, parseFlags, stats } from './bench-common.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -395,13 +395,6 @@ function profileTop(file, limit = 12) {
     .sort((a, b) => b[1] - a[1])
     .slice(0, limit)
     .map(([fn, us]) => ({ fn, ms: Math.round(us / 1000), share: Math.round((1000 * us) / total) / 10 }));
-}
-
-function stats(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { median, min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
 }
 
 const round = (x) => (x === null || x === undefined ? null : Math.round(x * 10) / 10);

@@ -68,8 +68,6 @@ export interface AuditFacts {
   readonly namespaces: ReadonlyMap<string, NamespaceFacts>;
   /** Workload keys behind peer classes, other than `self`, sorted; at most `limit` (default all). */
   peerWorkloads(classes: Bitset, self: string, limit?: number): string[];
-  /** How many workloads other than `self` are behind peer classes (without listing them). */
-  countPeerWorkloads(classes: Bitset, self: string): number;
   /** How many workloads outside one namespace are behind peer classes (memoised per peer set). */
   countPeerWorkloadsOutside(classes: Bitset, namespace: string): number;
 }
@@ -105,14 +103,11 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
   const oneToOne = classWorkloads.every((ws) => ws.length === 1) && keys.every((k) => byWorkload.get(k)!.length === 1);
   const mark = new Uint32Array(keys.length);
   let generation = 0;
-  /** Distinct workloads behind a peer set, memoised per set (sets are shared, see above). */
-  const workloadCounts = new WeakMap<Bitset, number>();
-  const countWorkloads = (bits: Bitset): number => {
-    const known = workloadCounts.get(bits);
-    if (known !== undefined) return known;
+  /** Marks, under a fresh generation, the workloads behind the classes given; returns how many. */
+  const markWorkloads = (forEachClass: (visit: (c: number) => void) => void): number => {
     generation++;
     let n = 0;
-    bits.forEach((c) => {
+    forEachClass((c) => {
       for (const w of classWorkloads[c]!) {
         if (mark[w] !== generation) {
           mark[w] = generation;
@@ -120,7 +115,13 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
         }
       }
     });
-    workloadCounts.set(bits, n);
+    return n;
+  };
+  /** Distinct workloads behind a peer set, memoised per set (sets are shared, see above). */
+  const workloadCounts = new WeakMap<Bitset, number>();
+  const countWorkloads = (bits: Bitset): number => {
+    let n = workloadCounts.get(bits);
+    if (n === undefined) workloadCounts.set(bits, (n = markWorkloads((visit) => bits.forEach(visit))));
     return n;
   };
   const countPeers = (bits: Bitset, self: number, own: readonly number[]): number => {
@@ -146,16 +147,7 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
   };
   const peerWorkloads = (bits: Bitset, self: string, limit = Infinity): string[] => {
     // mark workload indices (keys are sorted), then read the marks in order: no strings per class
-    generation++;
-    let marked = 0;
-    bits.forEach((c) => {
-      for (const w of classWorkloads[c]!) {
-        if (mark[w] !== generation) {
-          mark[w] = generation;
-          marked++;
-        }
-      }
-    });
+    let marked = markWorkloads((visit) => bits.forEach(visit));
     const out: string[] = [];
     for (let w = 0; w < keys.length && out.length < limit && marked > 0; w++) {
       if (mark[w] !== generation) continue;
@@ -168,21 +160,12 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
     const total = countWorkloads(bits);
     const range = analysis.index.namespaceRange.get(namespace);
     if (!range) return total;
-    generation++;
-    let inside = 0;
-    for (let c = bits.nextSetBit(range[0]); c >= 0 && c < range[1]; c = bits.nextSetBit(c + 1)) {
-      for (const w of classWorkloads[c]!) {
-        if (mark[w] !== generation) {
-          mark[w] = generation;
-          inside++;
-        }
-      }
-    }
-    return total - inside;
-  };
-  const countPeerWorkloads = (bits: Bitset, self: string): number => {
-    const i = indexOf.get(self);
-    return i === undefined ? peerWorkloads(bits, self).length : countPeers(bits, i, byWorkload.get(self)!);
+    return (
+      total -
+      markWorkloads((visit) => {
+        for (let c = bits.nextSetBit(range[0]); c >= 0 && c < range[1]; c = bits.nextSetBit(c + 1)) visit(c);
+      })
+    );
   };
   const nsOf = (w: string) => parseWorkloadKey(w)?.namespace ?? '';
   // workloads of one class share their allow map (classes of one group do too): compute it once
@@ -301,5 +284,5 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
     copy.delete(ns);
     return copy;
   }
-  return { analysis, workloads, namespaces, peerWorkloads, countPeerWorkloads, countPeerWorkloadsOutside };
+  return { analysis, workloads, namespaces, peerWorkloads, countPeerWorkloadsOutside };
 }
