@@ -52,14 +52,21 @@ export interface ClusterAnalysis {
 }
 
 function collectInputs(model: ClusterModel) {
-  const labelKeys = new Set<string>();
+  // label key -> the values selectors name (In, NotIn, matchLabels); a key only tested for presence maps to
+  // an empty set: any other value is, to every selector, the same as any other unnamed value
+  const labelValues = new Map<string, Set<string>>();
   const portNames = new Set<string>();
   const cidrs: AddressRange[] = [];
   const boundaries: Record<Protocol, Set<number>> = { TCP: new Set(), UDP: new Set(), SCTP: new Set() };
   let hasIpBlock = false;
   let hasAdminAddressPeer = false;
   const addSelector = (s: LabelSelector | null | undefined) => {
-    if (s) for (const r of s.requirements) labelKeys.add(r.key);
+    if (!s) return;
+    for (const r of s.requirements) {
+      let values = labelValues.get(r.key);
+      if (!values) labelValues.set(r.key, (values = new Set()));
+      for (const v of r.values) values.add(v);
+    }
   };
   const addPorts = (ports: readonly PolicyPort[] | null) => {
     for (const p of ports ?? []) {
@@ -116,7 +123,7 @@ function collectInputs(model: ClusterModel) {
       }
     }
   }
-  return { labelKeys, portNames, cidrs, boundaries, hasIpBlock, hasAdminAddressPeer };
+  return { labelValues, portNames, cidrs, boundaries, hasIpBlock, hasAdminAddressPeer };
 }
 
 function chooseFamilies(model: ClusterModel, setting: EngineSettings['ipFamilies']): IpFamily[] {
@@ -149,7 +156,7 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
   const addresses = new AddressSpace(families, inputs.cidrs);
   const ports = new PortSpace(inputs.boundaries);
   const index = buildClassIndex(model, {
-    referencedLabelKeys: inputs.labelKeys,
+    referencedLabelValues: inputs.labelValues,
     referencedPortNames: inputs.portNames,
     addressSpace: addresses,
     podIpsMatter: (inputs.hasIpBlock && settings.ipBlockPods === 'match') || inputs.hasAdminAddressPeer,
@@ -157,7 +164,7 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
   });
   const classes = index.classes;
   const cap = settings.maxClasses ?? DEFAULT_MAX_CLASSES;
-  if (classes.length > cap) throw new ClassCapExceededError(model, index, cap, inputs.labelKeys);
+  if (classes.length > cap) throw new ClassCapExceededError(model, index, cap, inputs.labelValues);
   phase('classes');
   const compiler = new RuleCompiler(model, index, addresses, ports, settings);
   const evaluator = new CoverageEvaluator(model, index, compiler);

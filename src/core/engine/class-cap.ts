@@ -9,7 +9,7 @@ import { UserError } from '../model/user-error.js';
 
 export interface LabelKeySpread {
   readonly key: string;
-  /** Distinct values among the cluster's pods. */
+  /** Distinct values among the cluster's pods that tell pods apart (named by a selector, plus one for any other). */
   readonly values: number;
 }
 
@@ -19,14 +19,17 @@ export class ClassCapExceededError extends UserError {
   /** Label keys selectors reference, by how many distinct values pods give them (largest first). */
   readonly spread: readonly LabelKeySpread[];
 
-  constructor(model: ClusterModel, index: ClassIndex, cap: number, referencedKeys: ReadonlySet<string>) {
+  constructor(model: ClusterModel, index: ClassIndex, cap: number, referenced: ReadonlyMap<string, ReadonlySet<string>>) {
+    const OTHER = '\u0000other';
     const values = new Map<string, Set<string>>();
     for (const pod of model.pods) {
       for (const k in pod.labels) {
-        if (!referencedKeys.has(k)) continue;
+        const named = referenced.get(k);
+        if (!named) continue;
         let set = values.get(k);
         if (!set) values.set(k, (set = new Set()));
-        set.add(pod.labels[k]!);
+        const v = pod.labels[k]!;
+        set.add(named.has(v) ? v : OTHER);
       }
     }
     const spread = [...values].map(([key, v]) => ({ key, values: v.size })).sort((a, b) => b.values - a.values || (a.key < b.key ? -1 : 1));

@@ -18,7 +18,10 @@ export interface NamedPortBinding {
 export interface PodClass {
   readonly id: number;
   readonly namespace: string;
-  /** Labels of the first pod of the class (all pods agree on every label key a selector uses). */
+  /**
+   * Labels of the first pod of the class. All pods of a class carry the same label keys that selectors use,
+   * and agree on every value a selector names; values no selector names may differ from pod to pod.
+   */
   readonly labels: Labels;
   /** Matched by pod and namespace selectors (false for hostNetwork pods in `node` mode). */
   readonly selectable: boolean;
@@ -46,7 +49,11 @@ export interface ClassIndex {
 }
 
 export interface ClassInputs {
-  readonly referencedLabelKeys: ReadonlySet<string>;
+  /**
+   * Label keys selectors use, each with the values they name (In, NotIn, matchLabels). Values no selector
+   * names are alike to every selector, so pods differing only in those stay in one class.
+   */
+  readonly referencedLabelValues: ReadonlyMap<string, ReadonlySet<string>>;
   readonly referencedPortNames: ReadonlySet<string>;
   readonly addressSpace: AddressSpace;
   /** Whether pod IPs must split classes (some ipBlock/networks peer can match pod IPs). */
@@ -67,26 +74,27 @@ function namedBindings(pod: PodModel, referenced: ReadonlySet<string>): Map<stri
 }
 
 export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): ClassIndex {
-  const { referencedLabelKeys, referencedPortNames, addressSpace } = inputs;
+  const { referencedLabelValues, referencedPortNames, addressSpace } = inputs;
   const byKey = new Map<string, { ns: string; pods: PodModel[]; atoms: number[]; named: Map<string, NamedPortBinding[]>; host: boolean }>();
   const NO_PORTS: Map<string, NamedPortBinding[]> = new Map();
   const NO_ATOMS: number[] = [];
-  // each referenced (key, value) pair gets a number: a pod's sorted numbers identify its labels as far as
-  // selectors can tell (iterate the pod's few labels, not every key; no label strings in the class key)
-  const pairIds = new Map<string, Map<string, number>>();
-  for (const k of referencedLabelKeys) pairIds.set(k, new Map());
+  // each (key, named value) pair gets a number, and each key one more for "a value no selector names": a
+  // pod's sorted numbers identify its labels as far as selectors can tell (iterate the pod's few labels,
+  // not every key; no label strings in the class key)
+  const pairIds = new Map<string, { named: Map<string, number>; other: number }>();
   let nextPair = 0;
+  for (const [k, values] of referencedLabelValues) {
+    const named = new Map<string, number>();
+    for (const v of values) named.set(v, nextPair++);
+    pairIds.set(k, { named, other: nextPair++ });
+  }
   const own: number[] = [];
   for (const pod of model.pods) {
     const host = pod.hostNetwork && inputs.hostNetworkMode === 'node';
     own.length = 0;
     for (const k in pod.labels) {
-      const values = pairIds.get(k);
-      if (!values) continue;
-      const v = pod.labels[k]!;
-      let id = values.get(v);
-      if (id === undefined) values.set(v, (id = nextPair++));
-      own.push(id);
+      const ids = pairIds.get(k);
+      if (ids) own.push(ids.named.get(pod.labels[k]!) ?? ids.other);
     }
     if (own.length > 1) own.sort((a, b) => a - b);
     let key = `${pod.namespace}\u0000${host ? 'H' : 'P'}${own.join(',')}`;
@@ -144,13 +152,16 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
   for (const c of classes) {
     if (!c.selectable) continue;
     for (const k in c.labels) {
-      if (!referencedLabelKeys.has(k)) continue;
+      const named = referencedLabelValues.get(k);
+      if (!named) continue;
       const v = c.labels[k]!;
-      let m = valueIndex.get(k);
-      if (!m) valueIndex.set(k, (m = new Map()));
-      const list = m.get(v);
-      if (list) list.push(c.id);
-      else m.set(v, [c.id]);
+      if (named.has(v)) {
+        let m = valueIndex.get(k);
+        if (!m) valueIndex.set(k, (m = new Map()));
+        const list = m.get(v);
+        if (list) list.push(c.id);
+        else m.set(v, [c.id]);
+      }
       const kl = keyIndex.get(k);
       if (kl) kl.push(c.id);
       else keyIndex.set(k, [c.id]);
@@ -175,6 +186,9 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     if (b) return b;
     b = selectable;
     for (const r of sel.requirements) {
+      // classes only tell apart the keys and values the cluster's selectors use
+      const named = referencedLabelValues.get(r.key);
+      if (!named || r.values.some((v) => !named.has(v))) throw new Error(`internal: selector ${sel.key} was not known when the pod classes were built`);
       let m: Bitset;
       switch (r.operator) {
         case 'Exists':

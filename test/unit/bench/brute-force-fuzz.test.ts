@@ -24,7 +24,8 @@ function randomCluster(seed: number): SnapshotContent {
   const ip = (i: number) => (v6 ? `fd00::${(i + 1).toString(16)}` : `10.0.${i >> 4}.${(i & 15) * 16 + 1}`);
   const labels = (): Record<string, string> => {
     const l: Record<string, string> = {};
-    if (r.chance(0.9)) l['app'] = r.pick(APPS);
+    // values no selector names (batch, cron) must stay exact when classes merge them
+    if (r.chance(0.9)) l['app'] = r.pick([...APPS, 'batch', 'cron']);
     if (r.chance(0.5)) l['tier'] = r.pick(['front', 'back']);
     if (r.chance(0.2)) l['x'] = '';
     return l;

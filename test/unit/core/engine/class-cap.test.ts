@@ -4,10 +4,14 @@ import { ClassCapExceededError } from '../../../../src/core/engine/class-cap.js'
 import { UserError } from '../../../../src/core/model/user-error.js';
 import { analyse, netpol, ns, pod } from '../../../support/cluster-fixture.js';
 
+// every pod's unique `instance` value is named by some selector, so every pod is its own class
 const cluster = (pods: number) => [
   ns('a'),
   ...Array.from({ length: pods }, (_, i) => pod('a', `p${i}`, { labels: { app: 'web', instance: `p${i}` } })),
-  netpol('a', 'pin', { podSelector: { matchExpressions: [{ key: 'instance', operator: 'In', values: ['p0', 'p1'] }] }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }] }),
+  netpol('a', 'pin', {
+    podSelector: { matchExpressions: [{ key: 'instance', operator: 'In', values: Array.from({ length: pods }, (_, i) => `p${i}`) }] },
+    ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }] }],
+  }),
 ];
 
 describe('class cap', () => {

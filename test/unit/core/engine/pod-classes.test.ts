@@ -1,0 +1,72 @@
+/**
+ * Pod classes tell pods apart only by what selectors can see: the label keys they use and the values they
+ * name. Per-pod labels (pod names, instance ids, hashes) that no selector names keep pods in one class.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyse, between, connectivity, netpol, ns, pod } from '../../../support/cluster-fixture.js';
+
+const classOf = (a: ReturnType<typeof analyse>, name: string) => a.classes.findIndex((c) => c.pods.some((p) => p.name === name));
+
+describe('pod classes', () => {
+  const pinned = [
+    ns('a'),
+    ...Array.from({ length: 6 }, (_, i) => pod('a', `p${i}`, { labels: { app: 'web', instance: `p${i}` } })),
+    pod('a', 'client', { labels: { app: 'client' } }),
+    netpol('a', 'pin', {
+      podSelector: { matchExpressions: [{ key: 'instance', operator: 'In', values: ['p0', 'p1'] }] },
+      ingress: [{ from: [{ podSelector: { matchExpressions: [{ key: 'instance', operator: 'NotIn', values: ['p2'] }] } }] }],
+    }),
+  ];
+
+  it('keeps pods whose values no selector names in one class', () => {
+    const a = analyse(pinned);
+    // p0, p1 and p2 are named; p3..p5 carry unnamed values of the same key; client lacks the key
+    expect(a.classes).toHaveLength(5);
+    expect(classOf(a, 'p3')).toBe(classOf(a, 'p4'));
+    expect(classOf(a, 'p3')).toBe(classOf(a, 'p5'));
+    expect(new Set(['p0', 'p1', 'p2', 'p3', 'client'].map((n) => classOf(a, n))).size).toBe(5);
+  });
+
+  it('still evaluates In and NotIn exactly for every pod of a merged class', () => {
+    const c = connectivity(pinned);
+    expect(between(c, 'a/p3[Pod]', 'a/p0[Pod]')).toBe('All Connections'); // p3: instance not in [p2]
+    expect(between(c, 'a/p5[Pod]', 'a/p1[Pod]')).toBe('All Connections');
+    expect(between(c, 'a/client[Pod]', 'a/p0[Pod]')).toBe('All Connections'); // no instance label: NotIn holds
+    expect(between(c, 'a/p2[Pod]', 'a/p0[Pod]')).toBe('none');
+    expect(between(c, 'a/p2[Pod]', 'a/p4[Pod]')).toBe('All Connections'); // p4 is not selected by the policy
+  });
+
+  it('splits a StatefulSet only at the pod a selector names', () => {
+    const objects = [
+      ns('data'),
+      ...[0, 1, 2, 3].map((i) => pod('data', `db-${i}`, { labels: { app: 'db', 'statefulset.kubernetes.io/pod-name': `db-${i}` } })),
+      pod('data', 'api', { labels: { app: 'api' } }),
+      netpol('data', 'primary-from-api', {
+        podSelector: { matchLabels: { 'statefulset.kubernetes.io/pod-name': 'db-0' } },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'api' } } }], ports: [{ port: 5432 }] }],
+      }),
+    ];
+    const a = analyse(objects);
+    expect(a.classes).toHaveLength(3);
+    const c = connectivity(objects);
+    expect(between(c, 'data/api[Pod]', 'data/db-0[Pod]')).toBe('TCP 5432');
+    expect(between(c, 'data/db-1[Pod]', 'data/db-0[Pod]')).toBe('none');
+    expect(between(c, 'data/db-0[Pod]', 'data/db-3[Pod]')).toBe('All Connections');
+  });
+
+  it('tells pods apart only by presence when a key is tested with Exists alone', () => {
+    const objects = [
+      ns('a'),
+      pod('a', 'x', { labels: { tier: 'front' } }),
+      pod('a', 'y', { labels: { tier: 'back' } }),
+      pod('a', 'z', { labels: {} }),
+      netpol('a', 'tiered', { podSelector: { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }, ingress: [] }),
+    ];
+    const a = analyse(objects);
+    expect(a.classes).toHaveLength(2);
+    expect(classOf(a, 'x')).toBe(classOf(a, 'y'));
+    const c = connectivity(objects);
+    expect(between(c, 'a/z[Pod]', 'a/x[Pod]')).toBe('none');
+    expect(between(c, 'a/x[Pod]', 'a/z[Pod]')).toBe('All Connections');
+  });
+});
