@@ -310,14 +310,17 @@ function buildView(model: ReportModel, css: string, options: ReportRenderOptions
     return { severity, count: g?.count ?? 0, checks };
   });
   const sectionByCluster = new Map(model.clusterSections.map((s) => [s.cluster, s]));
-  const missingByCluster = new Map(model.missing.map((m) => [m.cluster, m.reason]));
+  const missingByCluster = new Map(model.missing.map((m) => [m.cluster, m]));
   const clusterStatus = model.clusters.map((cluster) => {
     const s = sectionByCluster.get(cluster);
-    const missing = missingByCluster.has(cluster) || !s || s.status === 'missing';
+    const m = missingByCluster.get(cluster);
+    const missing = m !== undefined || !s || s.status === 'missing';
+    const kind = m?.kind ?? s?.missingKind ?? 'no-snapshot';
     return {
       cluster,
       missing,
-      reason: missingByCluster.get(cluster) ?? s?.missingReason ?? 'no snapshot in the period',
+      missingNote: kind === 'not-analysed' ? 'snapshot stored, not analysed' : 'no snapshot in the period',
+      reason: m?.reason ?? s?.missingReason ?? 'no snapshot in the period',
       takenAt: s?.snapshot?.takenAt,
       partial: (s?.snapshot?.failures.length ?? 0) > 0,
       grade: missing ? undefined : s?.grade,

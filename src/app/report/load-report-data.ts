@@ -1,15 +1,19 @@
 /**
  * Loads what a report needs from the history: per cluster, the newest snapshot of the period, of the
  * previous period and of each trend period, analysed and audited (each snapshot once). Periods without a
- * snapshot stay empty, with the reason when a collection failure was recorded.
+ * snapshot stay empty, with the reason when a collection failure was recorded. A snapshot beyond the
+ * engine's class cap leaves its period empty too, with the cap's explanation, and never stops the other
+ * clusters' report.
  */
 import type { HistoryStore, StoredSnapshotMeta } from '../../adapters/store/history-store.js';
+import { ClassCapExceededError } from '../../core/engine/class-cap.js';
 import { workloadConnectivity } from '../../core/engine/workload-connectivity.js';
 import type { EngineSettings } from '../../core/engine/engine-settings.js';
 import type { AuditSettings } from '../../core/findings/audit-settings.js';
 import type { PreviousPeriodCounts } from '../../core/findings/check.js';
 import { runAudit } from '../../core/findings/run-audit.js';
-import type { AnalysedSnapshot, ClusterPeriodData } from '../../core/report/build-report-model.js';
+import type { AnalysedSnapshot, ClusterPeriodData, UnanalysedSnapshot } from '../../core/report/build-report-model.js';
+import type { Snapshot } from '../../core/model/snapshot.js';
 import { periodBounds, previousPeriod } from '../../core/report/report-period.js';
 import type { ReportPeriod } from '../../core/report/report-model.js';
 import { analyseSnapshot } from '../analyse-snapshot.js';
@@ -28,20 +32,29 @@ export interface ReportDataRequest {
 }
 
 export async function loadReportData(store: HistoryStore, req: ReportDataRequest): Promise<ClusterPeriodData[]> {
-  const cache = new Map<string, AnalysedSnapshot>();
+  const cache = new Map<string, AnalysedSnapshot | Unanalysable>();
   const newestIn = async (cluster: string, p: ReportPeriod): Promise<StoredSnapshotMeta | undefined> => {
     const { start, end } = periodBounds(p);
     const list = await store.listSnapshots({ cluster, from: start, to: end });
     return list[list.length - 1];
   };
-  const analysed = async (meta: StoredSnapshotMeta, asOf: string, previous?: PreviousPeriodCounts): Promise<AnalysedSnapshot> => {
+  const analysed = async (meta: StoredSnapshotMeta, asOf: string, previous?: PreviousPeriodCounts): Promise<AnalysedSnapshot | Unanalysable> => {
     const key = `${meta.id}|${asOf}|${previous?.takenAt ?? ''}`;
     const hit = cache.get(key);
     if (hit) return hit;
     const snapshot = await store.getSnapshot(meta.id);
     if (!snapshot) throw new Error(`snapshot ${meta.id} disappeared from the store`);
     req.onProgress?.(`analysing ${meta.cluster} snapshot ${meta.id} (${meta.takenAt})`);
-    const { analysis } = analyseSnapshot(snapshot, req.engine);
+    let analysis;
+    try {
+      analysis = analyseSnapshot(snapshot, req.engine).analysis;
+    } catch (e) {
+      if (!(e instanceof ClassCapExceededError)) throw e;
+      req.onProgress?.(`${meta.cluster} snapshot ${meta.id} not analysed: ${e.classes} pod classes, cap ${e.cap}`);
+      const unanalysable: Unanalysable = { unanalysed: { id: meta.id, takenAt: meta.takenAt, contentHash: meta.contentHash, reason: `${e.message}${e.hint ? ` What to do: ${e.hint}.` : ''}` }, snapshot };
+      cache.set(key, unanalysable);
+      return unanalysable;
+    }
     const audit = runAudit({ cluster: meta.cluster, takenAt: meta.takenAt, analysis, settings: req.audit, today: asOf, ...(previous ? { previous } : {}) });
     const result: AnalysedSnapshot = {
       meta: {
@@ -65,11 +78,15 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     const prevPeriod = previousPeriod(req.period);
     const prevMeta = await newestIn(cluster, prevPeriod);
     const prevOfPrev = prevMeta ? await newestIn(cluster, previousPeriod(prevPeriod)) : undefined;
-    const previous = prevMeta ? await analysed(prevMeta, asOf(prevPeriod), prevOfPrev ? policyCounts((await store.getSnapshot(prevOfPrev.id))!, previousPeriod(prevPeriod).label) : undefined) : undefined;
+    const prevResult = prevMeta ? await analysed(prevMeta, asOf(prevPeriod), prevOfPrev ? policyCounts((await store.getSnapshot(prevOfPrev.id))!, previousPeriod(prevPeriod).label) : undefined) : undefined;
+    const previous = analysedOnly(prevResult);
     const curMeta = await newestIn(cluster, req.period);
-    const current = curMeta ? await analysed(curMeta, asOf(req.period), previous ? policyCounts(previous.snapshot, prevPeriod.label) : undefined) : undefined;
+    const curResult = curMeta ? await analysed(curMeta, asOf(req.period), prevResult ? policyCounts(prevResult.snapshot, prevPeriod.label) : undefined) : undefined;
+    const current = analysedOnly(curResult);
+    const unanalysed = curResult && 'unanalysed' in curResult ? curResult.unanalysed : undefined;
     let missingReason: string | undefined;
-    if (!current) {
+    if (unanalysed) missingReason = unanalysed.reason;
+    else if (!current) {
       const { start, end } = periodBounds(req.period);
       const failures = await store.listCollectionFailures({ cluster, from: start, to: end });
       const last = failures[failures.length - 1];
@@ -83,10 +100,18 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
       else if (p.label === prevPeriod.label) trend.push({ period: p, audit: previous?.audit ?? null });
       else {
         const meta = await newestIn(cluster, p);
-        trend.push({ period: p, audit: meta ? (await analysed(meta, asOf(p))).audit : null });
+        trend.push({ period: p, audit: meta ? (analysedOnly(await analysed(meta, asOf(p)))?.audit ?? null) : null });
       }
     }
-    out.push({ cluster, ...(current ? { current } : {}), ...(previous ? { previous } : {}), ...(missingReason ? { missingReason } : {}), trend });
+    out.push({ cluster, ...(current ? { current } : {}), ...(previous ? { previous } : {}), ...(unanalysed ? { unanalysed } : {}), ...(missingReason ? { missingReason } : {}), trend });
   }
   return out;
 }
+
+/** A stored snapshot the engine refused (beyond the class cap): kept for its policy counts and the reason. */
+interface Unanalysable {
+  readonly unanalysed: UnanalysedSnapshot;
+  readonly snapshot: Snapshot;
+}
+
+const analysedOnly = (r: AnalysedSnapshot | Unanalysable | undefined): AnalysedSnapshot | undefined => (r && !('unanalysed' in r) ? r : undefined);

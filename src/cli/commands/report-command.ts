@@ -59,7 +59,7 @@ export function reportCommand(ctx: CliContext): Command {
       const m = r.model;
       ctx.stdout.write(
         `Report ${m.period.label} for ${m.clusters.join(', ')}: containment ${m.overall.score ?? 'n/a'}${m.overall.grade ? ` (${m.overall.grade})` : ''}` +
-          `${m.missing.length ? `; no data for ${m.missing.map((x) => x.cluster).join(', ')}` : ''}\n`,
+          `${m.missing.length ? `; no data for ${m.missing.map((x) => (x.kind === 'not-analysed' ? `${x.cluster} (snapshot not analysed)` : x.cluster)).join(', ')}` : ''}\n`,
       );
       for (const f of r.files) ctx.stdout.write(`  ${f.path} (${f.bytes} bytes)\n`);
       if (r.pdf.status === 'failed') ctx.stdout.write(`  PDF FAILED: ${r.pdf.error.message}\n`);

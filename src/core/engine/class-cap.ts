@@ -34,7 +34,7 @@ export class ClassCapExceededError extends UserError {
     }
     const spread = [...values].map(([key, v]) => ({ key, values: v.size })).sort((a, b) => b.values - a.values || (a.key < b.key ? -1 : 1));
     const n = index.classes.length;
-    const top = spread.slice(0, 3).map((s) => `${s.key} (${s.values.toLocaleString('en-US')} values)`).join(', ');
+    const top = spread.slice(0, 3).map((s) => `${s.key} (${s.values.toLocaleString('en-US')} value${s.values === 1 ? '' : 's'})`).join(', ');
     super(
       `${model.pods.length.toLocaleString('en-US')} pods fall into ${n.toLocaleString('en-US')} pod classes, more than the cap of ${cap.toLocaleString('en-US')}; ` +
         `the analysis stopped rather than run out of time or memory (pod-to-pod reach grows with the square of the class count). ` +

@@ -43,13 +43,23 @@ export interface AnalysedSnapshot {
   readonly connectivity: WorkloadConnectivity;
 }
 
+/** A stored snapshot the engine stopped on (e.g. beyond the class cap): no figures, the reason instead. */
+export interface UnanalysedSnapshot {
+  readonly id: string;
+  readonly takenAt: string;
+  readonly contentHash: string;
+  readonly reason: string;
+}
+
 export interface ClusterPeriodData {
   readonly cluster: string;
   /** The newest snapshot taken in the period. */
   readonly current?: AnalysedSnapshot;
   /** The newest snapshot of the previous period. */
   readonly previous?: AnalysedSnapshot;
-  /** Why there is no current snapshot (e.g. the last collection failure). */
+  /** The newest snapshot of the period when the engine could not analyse it (beyond the class cap). */
+  readonly unanalysed?: UnanalysedSnapshot;
+  /** Why there is no current snapshot (e.g. the last collection failure), or why it was not analysed. */
   readonly missingReason?: string;
   /** Audits of the trend periods (oldest first; null where no snapshot exists), for trend figures. */
   readonly trend: readonly { readonly period: ReportPeriod; readonly audit: AuditResult | null }[];
@@ -205,7 +215,7 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   if (!comparable.length) {
     return {
       available: false,
-      note: 'No snapshot of the previous period to compare with.',
+      note: 'No analysed snapshot of the previous period to compare with.',
       pathsOpened: 0, pathsClosed: 0, pathsChanged: 0, changes: [], newlyInternetExposed: [], newlyCrossNamespaceExposed: [], policyChanges: [],
       findingsNew: 0, findingsResolved: 0, findingsPersisting: 0,
     };
@@ -245,7 +255,7 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   changes.sort((a, b) => order[a.type] - order[b.type] || a.cluster.localeCompare(b.cluster) || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
   return {
     available: true,
-    ...(comparable.length < clusters.length ? { note: `Drift covers ${comparable.map((c) => c.cluster).join(', ')}: the other clusters lack a snapshot in one of the two periods.` } : {}),
+    ...(comparable.length < clusters.length ? { note: `Drift covers ${comparable.map((c) => c.cluster).join(', ')}: the other clusters lack an analysed snapshot in one of the two periods.` } : {}),
     pathsOpened: opened,
     pathsClosed: closed,
     pathsChanged: changed,
@@ -360,7 +370,9 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
       return {
         cluster: c.cluster,
         status: 'missing',
+        missingKind: c.unanalysed ? 'not-analysed' : 'no-snapshot',
         missingReason: c.missingReason ?? `no snapshot was taken between ${o.period.from} and ${o.period.to}`,
+        ...(c.unanalysed ? { unanalysedSnapshot: { id: c.unanalysed.id, takenAt: c.unanalysed.takenAt, contentHash: c.unanalysed.contentHash } } : {}),
         namespaces: 0, workloads: 0, pods: 0, policies: 0,
         findings: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
         namespaceRows: [],
@@ -400,6 +412,6 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
     exceptions,
     signOff: o.signOff ?? {},
     appendix: { policies: appendix(clusters, scope) },
-    missing: sections.filter((s) => s.status === 'missing').map((s) => ({ cluster: s.cluster, reason: s.missingReason! })),
+    missing: sections.filter((s) => s.status === 'missing').map((s) => ({ cluster: s.cluster, kind: s.missingKind!, reason: s.missingReason! })),
   };
 }

@@ -77,11 +77,19 @@ export interface NamespaceRow {
   readonly findings: Readonly<Record<Severity, number>>;
 }
 
+export type MissingKind = 'no-snapshot' | 'not-analysed';
+
 export interface ClusterSection {
   readonly cluster: string;
-  /** missing: no snapshot in the period (see missingReason); the section then has no numbers. */
+  /**
+   * missing: no figures for the period, and none estimated (see missingKind and missingReason): no snapshot
+   * was taken, or the newest one was stored but the engine stopped on it (beyond the class cap).
+   */
   readonly status: 'ok' | 'missing';
+  readonly missingKind?: MissingKind;
   readonly missingReason?: string;
+  /** With missingKind not-analysed: the stored snapshot the engine stopped on. */
+  readonly unanalysedSnapshot?: { readonly id: string; readonly takenAt: string; readonly contentHash: string };
   readonly snapshot?: SnapshotRef;
   readonly score?: number;
   readonly grade?: string;
@@ -236,6 +244,6 @@ export interface ReportModel {
   readonly exceptions: readonly ExceptionView[];
   readonly signOff: { readonly reviewer?: string; readonly role?: string; readonly date?: string };
   readonly appendix: { readonly policies: readonly PolicyAppendixRow[] };
-  /** Clusters in scope without a snapshot in the period, and why. */
-  readonly missing: readonly { readonly cluster: string; readonly reason: string }[];
+  /** Clusters in scope without figures for the period (no snapshot, or one the engine stopped on), and why. */
+  readonly missing: readonly { readonly cluster: string; readonly kind: MissingKind; readonly reason: string }[];
 }

@@ -121,7 +121,7 @@ describeWith('Chromium and poppler-utils', both(chromiumAvailability(), popplerA
     const clusters = [CLUSTER_OK, ...Array.from({ length: 8 }, (_, i) => `edge-site-${i + 1}`)];
     const fleet = sampleReportModel({
       clusters,
-      missing: clusters.slice(4).map((cluster) => ({ cluster, reason: 'no snapshot between 2026-07-01 and 2026-09-30: the collector could not reach the API server' })),
+      missing: clusters.slice(4).map((cluster) => ({ cluster, kind: 'no-snapshot' as const, reason: 'no snapshot between 2026-07-01 and 2026-09-30: the collector could not reach the API server' })),
       findingsByControl: [...base.findingsByControl, ...base.findingsByControl.slice(0, 3)],
     });
     const dir = path.join(tmp, 'fleet');

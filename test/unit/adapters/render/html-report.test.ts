@@ -79,14 +79,14 @@ describe('report HTML', () => {
       overall: { score: null, grade: null, previousScore: 70 },
       keyFigures: model.keyFigures.map((f) => ({ ...f, value: null, delta: null })),
       clusterSections: model.clusterSections.map((s) => ({ cluster: s.cluster, status: 'missing' as const, missingReason: 'no snapshot', namespaces: 0, workloads: 0, pods: 0, policies: 0, findings: { critical: 0, high: 0, medium: 0, low: 0, info: 0 }, namespaceRows: [] })),
-      missing: model.clusters.map((cluster) => ({ cluster, reason: 'no snapshot' })),
+      missing: model.clusters.map((cluster) => ({ cluster, kind: 'no-snapshot' as const, reason: 'no snapshot' })),
       findingsBySeverity: [],
       appendix: { policies: [] },
       blastRadius: [],
       drift: { ...model.drift, available: false, note: 'No earlier snapshot to compare with.' },
     });
     const out = renderReportHtml(empty);
-    expect(out).toContain('No cluster has a snapshot for 2026-Q3');
+    expect(out).toContain('No cluster has an analysed snapshot for 2026-Q3');
     expect(out).toContain('Containment score: no data for the period');
     expect(out.match(/class="value no-data">No data</g)).toHaveLength(model.keyFigures.length);
     expect(out).toContain('No earlier snapshot to compare with.');
@@ -236,7 +236,7 @@ describe('email bodies', () => {
   });
 
   it('are self-contained and escape cluster values in HTML; the text stays plain', () => {
-    const hostile = sampleReportModel({ clusters: [HOSTILE_NAMESPACE, CLUSTER_OK], missing: [{ cluster: HOSTILE_NAMESPACE, reason: HOSTILE_TEXT }] });
+    const hostile = sampleReportModel({ clusters: [HOSTILE_NAMESPACE, CLUSTER_OK], missing: [{ cluster: HOSTILE_NAMESPACE, kind: 'no-snapshot', reason: HOSTILE_TEXT }] });
     const b = renderEmailBodies(hostile, { delivery: { kind: 'stored', location: '/reports/2026-Q3/report.pdf', reason: 'too-large' } });
     expect(b.html).not.toMatch(/<script/i);
     expect(b.html).toContain('&lt;script&gt;');

@@ -51,7 +51,7 @@ describe('report model', () => {
   it('states period, clusters and what is missing, without inventing numbers', () => {
     expect(model.title).toBe('Network containment audit 2026-Q3');
     expect(model.clusters).toEqual(['prod', 'staging']);
-    expect(model.missing).toEqual([{ cluster: 'staging', reason: 'no snapshot in 2026-Q3; the last collection attempt failed: connection refused' }]);
+    expect(model.missing).toEqual([{ cluster: 'staging', kind: 'no-snapshot', reason: 'no snapshot in 2026-Q3; the last collection attempt failed: connection refused' }]);
     const staging = model.clusterSections.find((s) => s.cluster === 'staging')!;
     expect(staging).toMatchObject({ status: 'missing', pods: 0 });
     expect(staging.score).toBeUndefined();

@@ -1,0 +1,88 @@
+/**
+ * Graceful degradation in a fleet report: a cluster whose stored snapshot is beyond the engine's class cap
+ * is shown as "stored, not analysed" with the cap's explanation, and the other clusters are reported in
+ * full. `netpol-audit report` as a process over a real SQLite history.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCliProcess } from '../../support/cli-process.js';
+
+const PODS = 24;
+
+/** One namespace whose pods each carry an `instance` value a policy names: every pod is its own class. */
+function pinnedManifests(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const objects = [
+    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'pinned' } },
+    ...Array.from({ length: PODS }, (_, i) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `worker-${i}`, namespace: 'pinned', labels: { app: 'worker', instance: `worker-${i}` } },
+      spec: { containers: [{ name: 'c', image: 'worker:1' }] },
+      status: { phase: 'Running', podIP: `10.1.0.${i + 10}` },
+    })),
+    {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'pin-every-instance', namespace: 'pinned' },
+      spec: {
+        podSelector: { matchExpressions: [{ key: 'instance', operator: 'In', values: Array.from({ length: PODS }, (_, i) => `worker-${i}`) }] },
+        ingress: [{ from: [{ podSelector: { matchLabels: { app: 'worker' } } }] }],
+      },
+    },
+  ];
+  writeFileSync(join(dir, 'objects.json'), JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+}
+
+describe('report with a cluster beyond the class cap', () => {
+  let dir: string;
+  let store: string;
+  let config: string;
+  const env = { ...process.env, NETPOL_AUDIT_STORE: '', NETPOL_AUDIT_NOW: '2026-10-05T08:00:00Z' };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'npa-class-cap-'));
+    store = join(dir, 'history.sqlite');
+    pinnedManifests(join(dir, 'pinned'));
+    for (const [cluster, folder] of [
+      ['prod', resolve('examples/shop')],
+      ['pinned', join(dir, 'pinned')],
+    ]) {
+      const r = await runCliProcess(['snapshot', '--manifests', folder!, '--cluster', cluster!, '--taken-at', '2026-09-20T00:00:00Z', '--store', store]);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    config = join(dir, 'netpol-audit.yaml');
+    writeFileSync(config, [`store: ${store}`, `report: { outputDir: ${join(dir, 'reports')} }`, 'engine: { maxClasses: 10 }', ''].join('\n'));
+  }, 120_000);
+
+  it('reports the other clusters and names the stored snapshot it could not analyse, with the reason', async () => {
+    const r = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/^Report 2026-Q3 for prod, pinned: containment \d+\.\d \([A-F]\); no data for pinned \(snapshot not analysed\)$/m);
+
+    const out = join(dir, 'reports', '2026-Q3');
+    const html = readFileSync(join(out, 'report.html'), 'utf8').replace(/<wbr>/g, '');
+    expect(html).toContain('The snapshot for 2026-Q3 is stored but was not analysed.');
+    expect(html).toContain(`${PODS} pods fall into ${PODS} pod classes, more than the cap of 10`);
+    expect(html).toContain('instance (24 values)');
+    expect(html).toContain('--max-classes');
+    expect(html).toContain('snapshot stored, not analysed'); // page one, per cluster
+    // prod is analysed as usual; nothing is invented for pinned
+    expect(existsSync(join(out, 'connectivity-prod.csv'))).toBe(true);
+    expect(existsSync(join(out, 'connectivity-pinned.csv'))).toBe(false);
+    const findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as { findings: { cluster: string }[] };
+    expect(findings.findings.length).toBeGreaterThan(0);
+    expect(findings.findings.every((f) => f.cluster === 'prod')).toBe(true);
+
+    // the stored snapshot is untouched, and a higher cap analyses it
+    const list = JSON.parse((await runCliProcess(['history', 'list', '--store', store, '--cluster', 'pinned', '-o', 'json'], env)).stdout) as unknown[];
+    expect(list).toHaveLength(1);
+    writeFileSync(config, [`store: ${store}`, `report: { outputDir: ${join(dir, 'reports-raised')} }`, 'engine: { maxClasses: 100 }', ''].join('\n'));
+    const raised = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
+    expect(raised.code, raised.stderr).toBe(0);
+    expect(raised.stdout).not.toContain('no data');
+    expect(existsSync(join(dir, 'reports-raised', '2026-Q3', 'connectivity-pinned.csv'))).toBe(true);
+  }, 120_000);
+});
