@@ -112,17 +112,7 @@ function collectInputs(model: ClusterModel) {
       }
     }
   }
-  // named ports resolve to the containerPort numbers pods give them
-  if (portNames.size) {
-    for (const pod of model.pods) {
-      for (const cp of pod.ports) {
-        if (cp.name && portNames.has(cp.name)) {
-          boundaries[cp.protocol].add(cp.port);
-          boundaries[cp.protocol].add(cp.port + 1);
-        }
-      }
-    }
-  }
+  // named ports resolve to the containerPort numbers pods give them: added per class (see analyseCluster)
   return { labelValues, portNames, cidrs, boundaries, hasIpBlock, hasAdminAddressPeer };
 }
 
@@ -154,7 +144,6 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
     });
   }
   const addresses = new AddressSpace(families, inputs.cidrs);
-  const ports = new PortSpace(inputs.boundaries);
   const index = buildClassIndex(model, {
     referencedLabelValues: inputs.labelValues,
     referencedPortNames: inputs.portNames,
@@ -165,6 +154,16 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
   const classes = index.classes;
   const cap = settings.maxClasses ?? DEFAULT_MAX_CLASSES;
   if (classes.length > cap) throw new ClassCapExceededError(model, index, cap, inputs.labelValues);
+  // the pods of a class share their referenced named-port bindings: their numbers are port boundaries too
+  for (const c of classes) {
+    for (const bindings of c.namedPorts.values()) {
+      for (const b of bindings) {
+        inputs.boundaries[b.protocol].add(b.port);
+        inputs.boundaries[b.protocol].add(b.port + 1);
+      }
+    }
+  }
+  const ports = new PortSpace(inputs.boundaries);
   phase('classes');
   const compiler = new RuleCompiler(model, index, addresses, ports, settings);
   const evaluator = new CoverageEvaluator(model, index, compiler);

@@ -4,6 +4,7 @@
  * namespace, so a namespace's classes form one contiguous range of bits.
  */
 import { Bitset } from './bitset.js';
+import { TupleIds } from './tuple-ids.js';
 import type { AddressSpace } from './address-space.js';
 import type { ClusterModel, PodModel } from '../model/cluster-model.js';
 import type { Labels, LabelSelector } from '../model/label-selector.js';
@@ -73,14 +74,23 @@ function namedBindings(pod: PodModel, referenced: ReadonlySet<string>): Map<stri
   return named;
 }
 
+const PROTOCOL_INDEX: Record<Protocol, number> = { TCP: 0, UDP: 1, SCTP: 2 };
+
+interface ClassEntry {
+  readonly ns: string;
+  readonly pods: PodModel[];
+  readonly atoms: number[];
+  readonly named: Map<string, NamedPortBinding[]>;
+  readonly host: boolean;
+}
+
 export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): ClassIndex {
   const { referencedLabelValues, referencedPortNames, addressSpace } = inputs;
-  const byKey = new Map<string, { ns: string; pods: PodModel[]; atoms: number[]; named: Map<string, NamedPortBinding[]>; host: boolean }>();
   const NO_PORTS: Map<string, NamedPortBinding[]> = new Map();
-  const NO_ATOMS: number[] = [];
-  // each (key, named value) pair gets a number, and each key one more for "a value no selector names": a
-  // pod's sorted numbers identify its labels as far as selectors can tell (iterate the pod's few labels,
-  // not every key; no label strings in the class key)
+  // A pod's class is the tuple (namespace, host mode, labels, named ports, address atoms) as selectors,
+  // rules and ipBlocks can tell them, each part numbered: each (key, named value) pair gets a number, and
+  // each key one more for "a value no selector names"; each referenced (port name, protocol, number)
+  // binding gets one; address atoms are numbers already. Sorted, each list is numbered as a tuple.
   const pairIds = new Map<string, { named: Map<string, number>; other: number }>();
   let nextPair = 0;
   for (const [k, values] of referencedLabelValues) {
@@ -88,56 +98,80 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     for (const v of values) named.set(v, nextPair++);
     pairIds.set(k, { named, other: nextPair++ });
   }
+  const bindingIds = new Map<string, Map<number, number>>();
+  for (const name of referencedPortNames) bindingIds.set(name, new Map());
+  let nextBinding = 0;
+  const namespaceIds = new Map<string, number>();
+  const labelTuples = new TupleIds();
+  const portTuples = new TupleIds();
+  const atomTuples = new TupleIds();
+  const classTuples = new TupleIds();
+  const entries: ClassEntry[] = [];
   const own: number[] = [];
+  const bindings: number[] = [];
+  const atoms: number[] = [];
+  const tuple = [0, 0, 0, 0, 0];
+  const ascending = (a: number, b: number) => a - b;
   for (const pod of model.pods) {
     const host = pod.hostNetwork && inputs.hostNetworkMode === 'node';
+    let ns = namespaceIds.get(pod.namespace);
+    if (ns === undefined) namespaceIds.set(pod.namespace, (ns = namespaceIds.size));
     own.length = 0;
     for (const k in pod.labels) {
       const ids = pairIds.get(k);
       if (ids) own.push(ids.named.get(pod.labels[k]!) ?? ids.other);
     }
-    if (own.length > 1) own.sort((a, b) => a - b);
-    let key = `${pod.namespace}\u0000${host ? 'H' : 'P'}${own.join(',')}`;
-    // named ports referenced by some rule: their bindings tell pods apart (signature only; the map is
-    // built once per class, below)
-    let portSig = '';
-    if (referencedPortNames.size) {
-      let parts: string[] | undefined;
-      for (const cp of pod.ports) if (cp.name && referencedPortNames.has(cp.name)) (parts ??= []).push(`${cp.name}:${cp.protocol}/${cp.port}`);
-      if (parts) {
-        if (parts.length > 1) parts.sort();
-        portSig = parts.join(',');
-        key += `\u0001${portSig}`;
+    if (own.length > 1) own.sort(ascending);
+    bindings.length = 0;
+    if (bindingIds.size) {
+      for (const cp of pod.ports) {
+        const byPort = cp.name ? bindingIds.get(cp.name) : undefined;
+        if (!byPort) continue;
+        const k = cp.port * 4 + PROTOCOL_INDEX[cp.protocol];
+        let id = byPort.get(k);
+        if (id === undefined) byPort.set(k, (id = nextBinding++));
+        bindings.push(id);
       }
+      if (bindings.length > 1) bindings.sort(ascending);
     }
-    let atoms: number[] = NO_ATOMS;
+    atoms.length = 0;
     if ((inputs.podIpsMatter || host) && pod.ips.length) {
       for (const ip of pod.ips) {
         const a = addressSpace.atomOfIp(ip);
-        if (a >= 0 && !atoms.includes(a)) (atoms === NO_ATOMS ? (atoms = [a]) : atoms.push(a));
+        if (a >= 0 && !atoms.includes(a)) atoms.push(a);
       }
-      if (atoms.length > 1) atoms.sort((a, b) => a - b);
-      if (atoms.length) key += `\u0002${atoms.join(',')}`;
+      if (atoms.length > 1) atoms.sort(ascending);
     }
-    let entry = byKey.get(key);
-    if (!entry) {
-      entry = { ns: pod.namespace, pods: [], atoms, named: portSig ? namedBindings(pod, referencedPortNames) : NO_PORTS, host };
-      byKey.set(key, entry);
-    }
-    entry.pods.push(pod);
+    tuple[0] = ns;
+    tuple[1] = host ? 1 : 0;
+    tuple[2] = labelTuples.id(own);
+    tuple[3] = portTuples.id(bindings);
+    tuple[4] = atomTuples.id(atoms);
+    const c = classTuples.id(tuple);
+    if (c === entries.length) {
+      entries.push({ ns: pod.namespace, pods: [pod], atoms: [...atoms], named: bindings.length ? namedBindings(pod, referencedPortNames) : NO_PORTS, host });
+    } else entries[c]!.pods.push(pod);
   }
-  const entries = [...byKey.entries()].sort(([ka, a], [kb, b]) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : ka < kb ? -1 : ka > kb ? 1 : 0));
-  const classes: PodClass[] = entries.map(([, e], id) => ({
-    id,
-    namespace: e.ns,
-    labels: e.pods[0]!.labels,
-    selectable: !e.host,
-    hostNetwork: e.host,
-    namedPorts: e.named,
-    addressAtoms: e.atoms,
-    pods: e.pods,
-    workloads: [...new Set(e.pods.map((p) => p.workloadKey))].sort(),
-  }));
+  // namespace by namespace (a namespace's classes form one range of ids), in the order pods were met
+  const order = entries.map((_, i) => i).sort((a, b) => {
+    const na = entries[a]!.ns;
+    const nb = entries[b]!.ns;
+    return na < nb ? -1 : na > nb ? 1 : a - b;
+  });
+  const classes: PodClass[] = order.map((i, id) => {
+    const e = entries[i]!;
+    return {
+      id,
+      namespace: e.ns,
+      labels: e.pods[0]!.labels,
+      selectable: !e.host,
+      hostNetwork: e.host,
+      namedPorts: e.named,
+      addressAtoms: e.atoms,
+      pods: e.pods,
+      workloads: [...new Set(e.pods.map((p) => p.workloadKey))].sort(),
+    };
+  });
   const namespaceRange = new Map<string, [number, number]>();
   for (const c of classes) {
     const r = namespaceRange.get(c.namespace);
