@@ -169,7 +169,7 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
       namedPorts: e.named,
       addressAtoms: e.atoms,
       pods: e.pods,
-      workloads: [...new Set(e.pods.map((p) => p.workloadKey))].sort(),
+      workloads: distinctWorkloads(e.pods),
     };
   });
   const namespaceRange = new Map<string, [number, number]>();
@@ -273,4 +273,12 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     return b;
   };
   return { classes, namespaceRange, selectable, podSelectorMatches, namespaceSelectorMatches, namespaceClasses };
+}
+
+/** The workloads of a class's pods, sorted (usually one: pods of a class mostly belong to one workload). */
+function distinctWorkloads(pods: readonly PodModel[]): string[] {
+  const first = pods[0]!.workloadKey;
+  let others: Set<string> | undefined;
+  for (const p of pods) if (p.workloadKey !== first) (others ??= new Set([first])).add(p.workloadKey);
+  return others ? [...others].sort() : [first];
 }

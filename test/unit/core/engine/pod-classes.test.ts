@@ -69,4 +69,22 @@ describe('pod classes', () => {
     expect(between(c, 'a/z[Pod]', 'a/x[Pod]')).toBe('none');
     expect(between(c, 'a/x[Pod]', 'a/z[Pod]')).toBe('All Connections');
   });
+
+  it('matches namespace selectors exactly when they are looked up by label (In) and then checked in full', () => {
+    const objects = [
+      ns('a', { env: 'prod', team: 'red' }),
+      ns('b', { env: 'prod', team: 'blue' }),
+      ns('c', { env: 'dev', team: 'red' }),
+      ns('d', { team: 'red' }),
+      ...['a', 'b', 'c', 'd'].map((n) => pod(n, 'client', { labels: { app: 'client' } })),
+      pod('a', 'server', { labels: { app: 'server' } }),
+      netpol('a', 'from-prod-but-blue', {
+        podSelector: { matchLabels: { app: 'server' } },
+        ingress: [{ from: [{ namespaceSelector: { matchExpressions: [{ key: 'env', operator: 'In', values: ['prod', 'staging'] }, { key: 'team', operator: 'NotIn', values: ['blue'] }] } }] }],
+      }),
+    ];
+    const c = connectivity(objects);
+    expect(between(c, 'a/client[Pod]', 'a/server[Pod]')).toBe('All Connections');
+    for (const other of ['b', 'c', 'd']) expect(between(c, `${other}/client[Pod]`, 'a/server[Pod]')).toBe('none');
+  });
 });
