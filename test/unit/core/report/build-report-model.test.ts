@@ -57,6 +57,20 @@ describe('report model', () => {
     expect(staging.score).toBeUndefined();
   });
 
+  it('keeps a cluster whose snapshot the engine stopped on apart from one without a snapshot, with the snapshot it refers to', () => {
+    const unanalysed = { id: '9', takenAt: '2026-09-29T00:00:00.000Z', contentHash: 'ab'.repeat(32), reason: '30,000 pods fall into 25,000 pod classes, more than the cap of 20,000; ...' };
+    const m = buildReportModel([...data(), { cluster: 'pinned', unanalysed, missingReason: unanalysed.reason, trend: trend.map((p) => ({ period: p, audit: null })) }], options);
+    expect(m.missing.map((x) => [x.cluster, x.kind])).toEqual([
+      ['staging', 'no-snapshot'],
+      ['pinned', 'not-analysed'],
+    ]);
+    const pinned = m.clusterSections.find((s) => s.cluster === 'pinned')!;
+    expect(pinned).toMatchObject({ status: 'missing', missingKind: 'not-analysed', missingReason: unanalysed.reason, unanalysedSnapshot: { id: '9', takenAt: unanalysed.takenAt, contentHash: unanalysed.contentHash }, pods: 0 });
+    expect(pinned.score).toBeUndefined();
+    // the figures are those of prod alone, as without the cluster
+    expect(m.overall.score).toBe(model.overall.score);
+  });
+
   it('compares key figures with the previous period', () => {
     const fig = Object.fromEntries(model.keyFigures.map((f) => [f.id, f]));
     expect(fig['namespaces-full-default-deny']).toMatchObject({ value: 1, previous: 0, delta: 1, better: 'higher', context: 'of 2 namespaces' });
