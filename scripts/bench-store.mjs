@@ -23,10 +23,10 @@
 //
 // The cluster (generateCluster W1, scale = pods / 100,000, i.e. 100 pods per namespace) is generated once and cached
 // in ${NETPOL_BENCH_CACHE:-/tmp/netpol-audit-bench}/store-W1-<scale>-seed<seed>-<version of the generating code>.
-import { forEachLine, parseFlags, stats } from './bench-common.mjs';
+import { forEachLine, newestMtime, parseFlags, stats } from './bench-common.mjs';
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -101,16 +101,7 @@ const note = (text) => {
 function checkDist() {
   const marker = join(dist, 'adapters', 'store', 'open-history-store.js');
   if (!existsSync(marker) || !existsSync(join(dist, 'bench', 'synthetic-cluster.js'))) fail('dist/ is missing: run `npm run build` first');
-  const newest = (dir) => {
-    let t = 0;
-    for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) t = Math.max(t, newest(p));
-      else if (e.name.endsWith('.ts')) t = Math.max(t, statSync(p).mtimeMs);
-    }
-    return t;
-  };
-  if (newest(join(root, 'src')) > statSync(marker).mtimeMs) note('bench-store: warning: dist/ is older than src/ (run `npm run build`)');
+  if (newestMtime(join(root, 'src')) > statSync(marker).mtimeMs) note('bench-store: warning: dist/ is older than src/ (run `npm run build`)');
 }
 
 const load = (rel) => import(pathToFileURL(join(dist, rel)).href);
