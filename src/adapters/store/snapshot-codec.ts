@@ -170,7 +170,7 @@ export function decodeSnapshot(
   envelope: Buffer,
   chunks: readonly PodChunk[],
   location: string,
-  /** Told how the content hash was verified (tests and benchmarks). */
+  /** Told how the content hash was verified (for tests). */
   onVerified?: (how: 'stored-bytes' | 'recomputed') => void,
 ): Snapshot {
   const corrupt = (detail: string) =>
