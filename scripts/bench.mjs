@@ -200,7 +200,10 @@ async function child(task, p) {
     mark(phase);
     const t = performance.now();
     const value = await fn();
-    return [value, performance.now() - t];
+    const ms = performance.now() - t;
+    // the parent judges the timeout on this too: a phase that overran is a timeout even if it ended between two polls
+    process.stderr.write(`@@phase-end ${phase} ${ms}\n`);
+    return [value, ms];
   };
   const out = { task, ms: null, extra: {} };
   const readSnap = (file) => m.writers.readSnapshotJson(join(p.dir, file));
@@ -338,6 +341,12 @@ function runChild(task, params, o, profileDir) {
       if (line.startsWith('@@capped ')) {
         const [, classes, cap, ...message] = line.split(' ');
         capped = { classes: Number(classes), cap: Number(cap), message: message.join(' ') };
+      } else if (line.startsWith('@@phase-end ')) {
+        const [, ended, ms] = line.split(' ');
+        if (!timedOut && Number(ms) > o.timeout * 1000) {
+          timedOut = { phase: ended, seconds: Math.round(Number(ms) / 1000) };
+          cp.kill('SIGKILL');
+        }
       } else if (line.startsWith('@@phase ')) {
         phase = line.slice(8);
         phaseStart = Date.now();
@@ -354,7 +363,7 @@ function runChild(task, params, o, profileDir) {
       clearInterval(timer);
       const wallMs = Date.now() - started;
       const last = stdout.trim().split('\n').pop();
-      if (code === 0 && last) {
+      if (!timedOut && code === 0 && last) {
         try {
           return resolvePromise({ ok: true, wallMs, ...JSON.parse(last) });
         } catch {
