@@ -15,16 +15,20 @@ export class Bitset {
   static fromIndexes(indexes: Iterable<number>): Bitset {
     let min = Infinity;
     let max = -1;
-    const list: number[] = [];
-    for (const i of indexes) {
-      list.push(i);
+    // an array is read twice in place; any other iterable is copied once
+    const list: readonly number[] = Array.isArray(indexes) ? indexes : [...indexes];
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k]!;
       if (i < min) min = i;
       if (i > max) max = i;
     }
     if (max < 0) return Bitset.EMPTY;
     const offset = Math.floor(min / 32);
     const words = new Uint32Array(Math.floor(max / 32) - offset + 1);
-    for (const i of list) words[(i >> 5) - offset]! |= 1 << (i & 31);
+    for (let k = 0; k < list.length; k++) {
+      const i = list[k]!;
+      words[(i >> 5) - offset]! |= 1 << (i & 31);
+    }
     return new Bitset(offset, words);
   }
 
