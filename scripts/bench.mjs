@@ -339,8 +339,8 @@ function runChild(task, params, o, profileDir) {
     cp.stdout.on('data', (d) => (stdout += d));
     forEachLine(cp.stderr, (line) => {
       if (line.startsWith('@@capped ')) {
-        const [, classes, cap, ...message] = line.split(' ');
-        capped = { classes: Number(classes), cap: Number(cap), message: message.join(' ') };
+        const [summary, message] = line.slice(9).split('\t');
+        capped = { summary, message: message ?? '' };
       } else if (line.startsWith('@@phase-end ')) {
         const [, ended, ms] = line.split(' ');
         if (!timedOut && Number(ms) > o.timeout * 1000) {
@@ -371,7 +371,7 @@ function runChild(task, params, o, profileDir) {
         }
       }
       let reason;
-      if (capped) reason = `class cap: ${capped.classes} pod classes > cap ${capped.cap}; the engine stopped with its explanation after ${Math.round(wallMs)} ms (${capped.message.slice(0, 160)}...)`;
+      if (capped) reason = `engine limit: ${capped.summary}; the engine stopped with its explanation after ${Math.round(wallMs)} ms (${capped.message.slice(0, 160)}...)`;
       else if (timedOut) reason = `timeout: ${timedOut.phase} ran over ${o.timeout} s (killed)`;
       else if (/heap out of memory|Allocation failed/i.test(errTail)) reason = `out of memory (V8 heap) in ${phase}`;
       else if (/Cannot create a string longer than|ERR_STRING_TOO_LONG/.test(errTail)) reason = `V8 string length limit in ${phase} (${(errTail.match(/(Error[^\n]*string longer[^\n]*)/) ?? [])[1] ?? 'ERR_STRING_TOO_LONG'})`;
@@ -578,9 +578,9 @@ async function main() {
     try {
       await child(argv[1], JSON.parse(process.env.NETPOL_BENCH_CHILD));
     } catch (e) {
-      // the engine's graceful stop: reported as such, with its explanation
-      if (e?.name !== 'ClassCapExceededError') throw e;
-      process.stderr.write(`@@capped ${e.classes} ${e.cap} ${e.message}\n`);
+      // the engine's graceful stops (class cap, pair-cell limit): reported as such, with their explanation
+      if (e?.name !== 'ClassCapExceededError' && e?.name !== 'CellLimitExceededError') throw e;
+      process.stderr.write(`@@capped ${e.summary}\t${e.message}\n`);
       process.exit(4);
     }
     return;

@@ -1,6 +1,6 @@
 /** CLI options for the behaviour the spec leaves to the network plugin (see docs/semantics.md). */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, type EngineSettings } from '../core/engine/engine-settings.js';
+import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, DEFAULT_MAX_PAIR_CELLS, type EngineSettings } from '../core/engine/engine-settings.js';
 
 export function addEngineOptions(cmd: Command): Command {
   return cmd
@@ -20,15 +20,23 @@ export function addEngineOptions(cmd: Command): Command {
         .default(DEFAULT_ENGINE_SETTINGS.ipFamilies),
     )
     .addOption(
-      new Option('--max-classes <n>', `most pod classes to analyse; beyond it the analysis stops with an explanation (default ${DEFAULT_MAX_CLASSES})`).argParser(parseMaxClasses),
+      new Option('--max-classes <n>', `most pod classes to analyse; beyond it the analysis stops with an explanation (default ${DEFAULT_MAX_CLASSES})`).argParser(wholeNumber('classes')),
+    )
+    .addOption(
+      new Option(
+        '--max-pair-cells <n>',
+        `most class-pair cells the allow maps and pod-to-pod reach may span (about 125 MB per 1e9); beyond it the analysis stops with an explanation (default ${DEFAULT_MAX_PAIR_CELLS})`,
+      ).argParser(wholeNumber('cells')),
     );
 }
 
-function parseMaxClasses(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of classes >= 1, got ${JSON.stringify(value)}`);
-  return n;
-}
+const wholeNumber =
+  (what: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of ${what} >= 1, got ${JSON.stringify(value)}`);
+    return n;
+  };
 
 export function engineSettingsFrom(opts: Record<string, unknown>): EngineSettings {
   return {
@@ -36,6 +44,7 @@ export function engineSettingsFrom(opts: Record<string, unknown>): EngineSetting
     hostNetwork: (opts['hostNetwork'] as EngineSettings['hostNetwork']) ?? DEFAULT_ENGINE_SETTINGS.hostNetwork,
     ipFamilies: (opts['ipFamilies'] as EngineSettings['ipFamilies']) ?? DEFAULT_ENGINE_SETTINGS.ipFamilies,
     ...(typeof opts['maxClasses'] === 'number' ? { maxClasses: opts['maxClasses'] } : {}),
+    ...(typeof opts['maxPairCells'] === 'number' ? { maxPairCells: opts['maxPairCells'] } : {}),
   };
 }
 
@@ -51,6 +60,7 @@ export function hasEngineOptions(cmd: Command): boolean {
 export function applyEngineDefaults(cmd: Command, settings: EngineSettings): void {
   const keys: Record<string, unknown> = { ipblockPods: settings.ipBlockPods, hostNetwork: settings.hostNetwork, ipFamilies: settings.ipFamilies };
   if (settings.maxClasses !== undefined) keys['maxClasses'] = settings.maxClasses;
+  if (settings.maxPairCells !== undefined) keys['maxPairCells'] = settings.maxPairCells;
   for (const [key, value] of Object.entries(keys)) {
     const source = cmd.getOptionValueSource(key);
     if (source === undefined || source === 'default') cmd.setOptionValueWithSource(key, value, 'config');

@@ -18,7 +18,13 @@ export function auditSettingsFrom(config: NetpolAuditConfig): AuditSettings {
 
 export function engineSettingsFromConfig(config: NetpolAuditConfig): EngineSettings {
   const e = config.engine;
-  return { ipBlockPods: e.ipBlockPods, hostNetwork: e.hostNetwork, ipFamilies: e.ipFamilies, ...(e.maxClasses !== undefined ? { maxClasses: e.maxClasses } : {}) };
+  return {
+    ipBlockPods: e.ipBlockPods,
+    hostNetwork: e.hostNetwork,
+    ipFamilies: e.ipFamilies,
+    ...(e.maxClasses !== undefined ? { maxClasses: e.maxClasses } : {}),
+    ...(e.maxPairCells !== undefined ? { maxPairCells: e.maxPairCells } : {}),
+  };
 }
 
 /** The collector's bounds; the clock is the caller's (core and config read no clock). */

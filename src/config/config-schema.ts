@@ -7,7 +7,7 @@
 import { validate as isCronExpression, validateDetailed as explainCron } from 'node-cron';
 import { z } from 'zod';
 import { DEFAULT_COLLECT_OPTIONS } from '../adapters/kube/cluster-target.js';
-import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES } from '../core/engine/engine-settings.js';
+import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, DEFAULT_MAX_PAIR_CELLS } from '../core/engine/engine-settings.js';
 import { DEFAULT_AUDIT_SETTINGS } from '../core/findings/audit-settings.js';
 import { CHECKS } from '../core/findings/check-registry.js';
 import { SEVERITIES } from '../core/findings/severity.js';
@@ -248,6 +248,9 @@ const engineSchema = z
     hostNetwork: oneOf(['pod', 'node']).default(DEFAULT_ENGINE_SETTINGS.hostNetwork).describe("hostNetwork pods: like other pods (pod), or outside pod policies, seen as their node's IP (node)."),
     ipFamilies: oneOf(['auto', 'ipv4', 'ipv6', 'dual']).default(DEFAULT_ENGINE_SETTINGS.ipFamilies).describe('Address families of external endpoints (auto: those of the pod IPs).'),
     maxClasses: wholeNumber(1).optional().describe(`Most pod classes the engine analyses before it stops with an explanation (default ${DEFAULT_MAX_CLASSES}); --max-classes wins.`),
+    maxPairCells: wholeNumber(1)
+      .optional()
+      .describe(`Most class-pair cells the engine's allow maps and pod-to-pod reach may span before it stops with an explanation (default ${DEFAULT_MAX_PAIR_CELLS}; about 125 MB per 1,000,000,000); --max-pair-cells wins.`),
   })
   .prefault({})
   .describe('Behaviour the Kubernetes spec leaves to the network plugin; the --ipblock-pods, --host-network and --ip-families options win over it.');

@@ -29,6 +29,7 @@ export interface EngineConfig {
   readonly hostNetwork: 'pod' | 'node';
   readonly ipFamilies: 'auto' | 'ipv4' | 'ipv6' | 'dual';
   readonly maxClasses?: number;
+  readonly maxPairCells?: number;
 }
 
 export interface AuditConfig {

@@ -6,7 +6,7 @@
  * clusters' report.
  */
 import type { HistoryStore, StoredSnapshotMeta } from '../../adapters/store/history-store.js';
-import { ClassCapExceededError } from '../../core/engine/class-cap.js';
+import { EngineLimitError } from '../../core/engine/engine-limit-error.js';
 import { workloadConnectivity } from '../../core/engine/workload-connectivity.js';
 import type { EngineSettings } from '../../core/engine/engine-settings.js';
 import type { AuditSettings } from '../../core/findings/audit-settings.js';
@@ -49,8 +49,8 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     try {
       analysis = analyseSnapshot(snapshot, req.engine).analysis;
     } catch (e) {
-      if (!(e instanceof ClassCapExceededError)) throw e;
-      req.onProgress?.(`${meta.cluster} snapshot ${meta.id} not analysed: ${e.classes} pod classes, cap ${e.cap}`);
+      if (!(e instanceof EngineLimitError)) throw e;
+      req.onProgress?.(`${meta.cluster} snapshot ${meta.id} not analysed: ${e.summary}`);
       const unanalysable: Unanalysable = { unanalysed: { id: meta.id, takenAt: meta.takenAt, contentHash: meta.contentHash, reason: `${e.message}${e.hint ? ` What to do: ${e.hint}.` : ''}` }, snapshot };
       cache.set(key, unanalysable);
       return unanalysable;

@@ -5,8 +5,9 @@
 import { AddressSpace } from './address-space.js';
 import { AllowMap, type AllowSegment } from './allow-map.js';
 import { Bitset } from './bitset.js';
+import { CellBudget } from './cell-budget.js';
 import { ClassCapExceededError } from './class-cap.js';
-import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, type EngineSettings } from './engine-settings.js';
+import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, DEFAULT_MAX_PAIR_CELLS, type EngineSettings } from './engine-settings.js';
 import { buildClassIndex, type ClassIndex, type NamedPortBinding, type PodClass } from './pod-classes.js';
 import { PortSpace } from './port-space.js';
 import { RuleCompiler, type Direction } from './rule-compiler.js';
@@ -167,11 +168,12 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
   phase('classes');
   const compiler = new RuleCompiler(model, index, addresses, ports, settings);
   const evaluator = new CoverageEvaluator(model, index, compiler);
-  const ingress = evaluator.coverage('ingress');
+  const budget = new CellBudget(settings.maxPairCells ?? DEFAULT_MAX_PAIR_CELLS, model.pods.length, classes.length);
+  const ingress = evaluator.coverage('ingress', NONE, budget);
   phase('ingress');
-  const egress = evaluator.coverage('egress');
+  const egress = evaluator.coverage('egress', NONE, budget);
   phase('egress');
-  const reach = combineDirections(classes.length, ingress, egress, compiler);
+  const reach = combineDirections(classes.length, ingress, egress, compiler, budget);
   phase('reach');
   return { settings, model, index, classes, ports, addresses, compiler, evaluator, ingress, egress, reach, warnings };
 }
@@ -219,13 +221,17 @@ export class CoverageEvaluator {
       : index.namespaceSelectorMatches(s.namespaceSelector).and(index.podSelectorMatches(s.podSelector));
   }
 
-  /** Coverage of every class in one direction, optionally as if some policies (by id) did not exist. */
-  coverage(direction: Direction, without: ReadonlySet<string> = NONE): DirectionCoverage[] {
-    return this.index.classes.map((c) => this.classCoverage(c.id, direction, without));
+  /**
+   * Coverage of every class in one direction, optionally as if some policies (by id) did not exist; each
+   * newly evaluated allow map is charged to the budget, when one is given.
+   */
+  coverage(direction: Direction, without: ReadonlySet<string> = NONE, budget?: CellBudget): DirectionCoverage[] {
+    const onNew = budget ? (allow: AllowMap, done: number) => budget.charge(allow, `${direction} allow maps`, done) : undefined;
+    return this.index.classes.map((c) => this.classCoverage(c.id, direction, without, onNew));
   }
 
   /** Coverage of one class in one direction, optionally as if some policies (by id) did not exist. */
-  classCoverage(classId: number, direction: Direction, without: ReadonlySet<string> = NONE): DirectionCoverage {
+  classCoverage(classId: number, direction: Direction, without: ReadonlySet<string> = NONE, onNew?: (allow: AllowMap, classesDone: number) => void): DirectionCoverage {
     const { model, compiler } = this;
     const ports = compiler.ports;
     const c = this.index.classes[classId]!;
@@ -249,6 +255,7 @@ export class CoverageEvaluator {
           : effectiveAllowMap(compiler, direction, subject, named);
       g = { id: this.cache.size, allow };
       this.cache.set(key, g);
+      onNew?.(allow, classId + 1);
     }
     return {
       networkPolicies: nps.map((p) => p.id),
@@ -269,7 +276,13 @@ export class CoverageEvaluator {
  * and the same admitting groups share one result. With (ingress, egress) it gives each source's reachable
  * destinations; with the roles swapped (egress, ingress), each destination's sources.
  */
-export function combineDirections(N: number, other: readonly DirectionCoverage[], subject: readonly DirectionCoverage[], compiler: RuleCompiler): AllowMap[] {
+export function combineDirections(
+  N: number,
+  other: readonly DirectionCoverage[],
+  subject: readonly DirectionCoverage[],
+  compiler: RuleCompiler,
+  budget?: CellBudget,
+): AllowMap[] {
   const space = compiler.ports;
   const all = compiler.allClasses;
   // the other side's groups, numbered densely: members (as a list and as a bitset) and allow maps
@@ -288,14 +301,14 @@ export function combineDirections(N: number, other: readonly DirectionCoverage[]
   const memberBits = memberLists.map((list) => Bitset.fromIndexes(list));
   // distinct peer sets of the other side's segments -> (group, ports) admitted; a peer is in at most one
   // segment of each group, so every group admits a subject on one port set
-  const peerSets = new Map<string, { peers: Bitset; groups: number[]; ports: number[]; cuts: number[][] }>();
+  const peerSets = new Map<string, { peers: Bitset; groups: number[]; ports: number[] }>();
   groupAllow.forEach((allow, g) => {
     for (const seg of allow.segments) {
       const peers = seg.peers.and(all);
       if (peers.isEmpty) continue;
       const k = peers.key();
       let e = peerSets.get(k);
-      if (!e) peerSets.set(k, (e = { peers, groups: [], ports: [], cuts: [] }));
+      if (!e) peerSets.set(k, (e = { peers, groups: [], ports: [] }));
       e.groups.push(g);
       e.ports.push(seg.ports);
     }
@@ -339,80 +352,136 @@ export function combineDirections(N: number, other: readonly DirectionCoverage[]
     return out;
   };
   // groups of a few classes are looked up class by class (e.g. when named ports differ from pod to pod,
-  // every pod class is its own ingress group), larger ones are combined as bitsets
+  // every pod class is its own ingress group), larger ones are combined as bitsets. Per peer set, the
+  // members of its small groups are laid out flat, each with the index of the group's port set.
   const SMALL = 8;
   const small = memberLists.map((list) => list.length <= SMALL);
+  const portIndex = new Map<number, number>();
+  const portOf: number[] = [];
+  const flat = sets.map((s) => {
+    const members: number[] = [];
+    const slots: number[] = [];
+    const bigGroups: number[] = [];
+    const bigPorts: number[] = [];
+    s.groups.forEach((g, i) => {
+      const p = s.ports[i]!;
+      if (!small[g]) {
+        bigGroups.push(g);
+        bigPorts.push(p);
+        return;
+      }
+      let q = portIndex.get(p);
+      if (q === undefined) {
+        portIndex.set(p, (q = portOf.length));
+        portOf.push(p);
+      }
+      for (const b of memberLists[g]!) {
+        members.push(b);
+        slots.push(q);
+      }
+    });
+    return { members: Int32Array.from(members), slots: Int32Array.from(slots), bigGroups, bigPorts };
+  });
+  // cut(e, q) = space.intersect(e, portOf[q]) for a subject's port set e, memoised in a table when it is
+  // small enough (every e and q exists before this loop starts), else in a map
+  const Q = portOf.length;
+  let maxOwnPorts = 0;
+  for (const cov of subject) for (const seg of cov.allow.segments) if (seg.ports > maxOwnPorts) maxOwnPorts = seg.ports;
+  const table = (maxOwnPorts + 1) * Q <= 1 << 22 ? new Int32Array((maxOwnPorts + 1) * Q).fill(-1) : undefined;
+  const cutMap = new Map<number, number>();
+  const cut = (e: number, q: number): number => {
+    const k = e * Q + q;
+    let r = table ? table[k]! : (cutMap.get(k) ?? -1);
+    if (r < 0) {
+      r = space.intersect(e, portOf[q]!);
+      if (table) table[k] = r;
+      else cutMap.set(k, r);
+    }
+    return r;
+  };
   // per subject allow map: the port set it gives each class (-1: none), filled when a small group needs it
   const portsAt = new Int32Array(N).fill(-1);
   let portsAtFor: AllowSegment[] | undefined;
-  // cuts[i][e]: space.intersect(e, ports[i]), without hashing in the innermost loop (shared per port set)
-  const cutsByPorts = new Map<number, number[]>();
-  for (const s of sets) {
-    s.cuts = s.ports.map((p) => {
-      let cut = cutsByPorts.get(p);
-      if (!cut) cutsByPorts.set(p, (cut = []));
-      return cut;
-    });
-  }
-  const memo = new Map<string, AllowMap>();
+  // subjects with the same group and the same admitting peer sets share one result (hashed, then compared)
+  const memo = new Map<number, { group: number; admitted: readonly number[]; result: AllowMap }[]>();
   const out: AllowMap[] = new Array(N);
   // subjects in group order, so portsAt is refilled once per subject group
   const order = Array.from({ length: N }, (_, i) => i).sort((x, y) => subject[x]!.group - subject[y]!.group || x - y);
+  let done = 0;
   for (const a of order) {
+    done++;
     const own = subject[a]!;
-    const key = `${own.group}|${admitted[a]!.join(',')}`;
-    let result = memo.get(key);
-    if (!result) {
-      const segs = segmentsOf(own.allow);
-      if (segs.length === 0 || admitted[a]!.length === 0) result = AllowMap.EMPTY;
-      else {
-        const groupsByPorts = new Map<number, number[]>();
-        const sparse = new Map<number, number[]>();
-        for (const si of admitted[a]!) {
-          const s = sets[si]!;
-          for (let i = 0; i < s.groups.length; i++) {
-            const g = s.groups[i]!;
-            const p = s.ports[i]!;
-            if (!small[g]) {
-              const list = groupsByPorts.get(p);
-              if (list) list.push(g);
-              else groupsByPorts.set(p, [g]);
-              continue;
-            }
-            if (portsAtFor !== segs) {
-              if (portsAtFor) for (const seg of portsAtFor) seg.peers.forEach((b) => (portsAt[b] = -1));
-              for (const seg of segs) seg.peers.forEach((b) => (portsAt[b] = seg.ports));
-              portsAtFor = segs;
-            }
-            const cut = s.cuts[i]!;
-            for (const b of memberLists[g]!) {
-              const e = portsAt[b]!;
-              if (e < 0) continue;
-              let ports = cut[e];
-              if (ports === undefined) cut[e] = ports = space.intersect(e, p);
-              if (ports === space.none) continue;
-              const list = sparse.get(ports);
-              if (list) list.push(b);
-              else sparse.set(ports, [b]);
-            }
-          }
-        }
-        const pieces: AllowSegment[] = [];
-        for (const [p, groups] of groupsByPorts) {
-          const dsts = membersOf(groups);
-          for (const seg of segs) {
-            const ports = space.intersect(seg.ports, p);
-            if (ports === space.none) continue;
-            const d = seg.peers.and(dsts);
-            if (!d.isEmpty) pieces.push({ peers: d, ports });
-          }
-        }
-        for (const [ports, list] of sparse) pieces.push({ peers: Bitset.fromIndexes(list), ports });
-        result = AllowMap.fromDisjoint(pieces, space);
-      }
-      memo.set(key, result);
+    const adm = admitted[a]!;
+    const h = hashInts(own.group, adm);
+    let bucket = memo.get(h);
+    const hit = bucket?.find((m) => m.group === own.group && sameInts(m.admitted, adm));
+    if (hit) {
+      out[a] = hit.result;
+      continue;
     }
+    let result: AllowMap;
+    const segs = segmentsOf(own.allow);
+    if (segs.length === 0 || adm.length === 0) result = AllowMap.EMPTY;
+    else {
+      const groupsByPorts = new Map<number, number[]>();
+      const sparse = new Map<number, number[]>();
+      for (const si of adm) {
+        const f = flat[si]!;
+        for (let i = 0; i < f.bigGroups.length; i++) {
+          const p = f.bigPorts[i]!;
+          const list = groupsByPorts.get(p);
+          if (list) list.push(f.bigGroups[i]!);
+          else groupsByPorts.set(p, [f.bigGroups[i]!]);
+        }
+        const members = f.members;
+        if (members.length === 0) continue;
+        if (portsAtFor !== segs) {
+          if (portsAtFor) for (const seg of portsAtFor) seg.peers.forEach((b) => (portsAt[b] = -1));
+          for (const seg of segs) seg.peers.forEach((b) => (portsAt[b] = seg.ports));
+          portsAtFor = segs;
+        }
+        const slots = f.slots;
+        for (let i = 0; i < members.length; i++) {
+          const b = members[i]!;
+          const e = portsAt[b]!;
+          if (e < 0) continue;
+          const ports = cut(e, slots[i]!);
+          if (ports === space.none) continue;
+          const list = sparse.get(ports);
+          if (list) list.push(b);
+          else sparse.set(ports, [b]);
+        }
+      }
+      const pieces: AllowSegment[] = [];
+      for (const [p, groups] of groupsByPorts) {
+        const dsts = membersOf(groups);
+        for (const seg of segs) {
+          const ports = space.intersect(seg.ports, p);
+          if (ports === space.none) continue;
+          const d = seg.peers.and(dsts);
+          if (!d.isEmpty) pieces.push({ peers: d, ports });
+        }
+      }
+      for (const [ports, list] of sparse) pieces.push({ peers: Bitset.fromIndexes(list), ports });
+      result = AllowMap.fromDisjoint(pieces, space);
+    }
+    if (!bucket) memo.set(h, (bucket = []));
+    bucket.push({ group: own.group, admitted: adm, result });
     out[a] = result;
+    budget?.charge(result, 'pod-to-pod reach', done);
   }
   return out;
+}
+
+/** A 32-bit hash of a number and a list of numbers (FNV-1a over 32-bit words). */
+function hashInts(first: number, list: readonly number[]): number {
+  let h = Math.imul(0x811c9dc5 ^ first, 16777619);
+  for (let i = 0; i < list.length; i++) h = Math.imul(h ^ list[i]!, 16777619);
+  return h >>> 0;
+}
+
+function sameInts(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

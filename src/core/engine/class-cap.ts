@@ -5,7 +5,7 @@
  */
 import type { ClassIndex } from './pod-classes.js';
 import type { ClusterModel } from '../model/cluster-model.js';
-import { UserError } from '../model/user-error.js';
+import { EngineLimitError } from './engine-limit-error.js';
 
 export interface LabelKeySpread {
   readonly key: string;
@@ -13,7 +13,7 @@ export interface LabelKeySpread {
   readonly values: number;
 }
 
-export class ClassCapExceededError extends UserError {
+export class ClassCapExceededError extends EngineLimitError {
   readonly classes: number;
   readonly cap: number;
   /** Label keys selectors reference, by how many distinct values pods give them (largest first). */
@@ -45,5 +45,9 @@ export class ClassCapExceededError extends UserError {
     this.classes = n;
     this.cap = cap;
     this.spread = spread;
+  }
+
+  get summary(): string {
+    return `${this.classes} pod classes, cap ${this.cap}`;
   }
 }

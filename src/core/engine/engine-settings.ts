@@ -25,8 +25,18 @@ export interface EngineSettings {
    * names the label keys that split the pods, instead of running out of memory half-way.
    */
   readonly maxClasses?: number;
+  /**
+   * A limit, not a semantic choice: the most class-pair cells (class x peer positions of the bitsets, 32 per
+   * stored word) the engine's allow maps and pod-to-pod reach may span; default DEFAULT_MAX_PAIR_CELLS.
+   * Policies that admit most classes from most others on port sets differing per class make these grow with
+   * the square of the class count below the class cap; past the limit the engine stops with
+   * CellLimitExceededError (see cell-budget.ts) instead of running for minutes and out of memory.
+   */
+  readonly maxPairCells?: number;
 }
 
 export const DEFAULT_MAX_CLASSES = 20_000;
+
+export const DEFAULT_MAX_PAIR_CELLS = 1_600_000_000;
 
 export const DEFAULT_ENGINE_SETTINGS: EngineSettings = { ipBlockPods: 'match', hostNetwork: 'pod', ipFamilies: 'auto' };

@@ -75,3 +75,17 @@ describe('netpol-audit checks', () => {
     expect(m![1]).toBe(checksMarkdownTable());
   });
 });
+
+describe('netpol-audit audit at the engine limits', () => {
+  it('stops with exit 2 and the explanation when the pair-cell limit is passed; --max-pair-cells and engine.maxPairCells set it', async () => {
+    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-pair-cells', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/the analysis stopped while computing the ingress allow maps \(1 of \d+ classes done\)/);
+    expect(r.stderr).toContain('more than the limit of 1;');
+    expect(r.stderr).toContain('--max-pair-cells');
+    expect((await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-pair-cells', '1000000'])).code).toBe(0);
+    const bad = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-pair-cells', '1.5']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('expected a whole number of cells >= 1, got "1.5"');
+  });
+});

@@ -14,7 +14,7 @@ clusters:
   - name: ops
     inCluster: true
 collection: { pageSize: 100, timeoutSeconds: 2.5, retries: 1, concurrency: 2 }
-engine: { ipBlockPods: ignore, hostNetwork: node, ipFamilies: dual }
+engine: { ipBlockPods: ignore, hostNetwork: node, ipFamilies: dual, maxClasses: 5000, maxPairCells: 300000000 }
 audit:
   severities: { pod-unlabeled: high }
   disabledChecks: [policy-count-growth]
@@ -46,7 +46,7 @@ describe('mapping the config onto the settings of each part', () => {
       expiringSoonDays: 14,
       exceptions: [{ check: 'pod-host-network', namespace: 'kube-system', owner: 'platform', reason: 'cni', expires: '2026-12-31' }],
     });
-    expect(engineSettingsFromConfig(config)).toEqual({ ipBlockPods: 'ignore', hostNetwork: 'node', ipFamilies: 'dual' });
+    expect(engineSettingsFromConfig(config)).toEqual({ ipBlockPods: 'ignore', hostNetwork: 'node', ipFamilies: 'dual', maxClasses: 5000, maxPairCells: 300000000 });
     const now = () => new Date('2026-10-01T00:00:00Z');
     expect(collectOptionsFrom(config, now)).toEqual({ pageSize: 100, timeoutMs: 2500, retries: 1, concurrency: 2, now });
     expect(clusterTargetsFrom(config)).toEqual([
