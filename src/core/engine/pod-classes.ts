@@ -6,7 +6,7 @@
 import { Bitset } from './bitset.js';
 import { TupleIds } from './tuple-ids.js';
 import type { AddressSpace } from './address-space.js';
-import type { ClusterModel, PodModel } from '../model/cluster-model.js';
+import type { ClusterModel, NamespaceModel, PodModel } from '../model/cluster-model.js';
 import type { Labels, LabelSelector } from '../model/label-selector.js';
 import { selectorMatches } from '../model/label-selector.js';
 import type { Protocol } from '../model/connection-set.js';
@@ -256,13 +256,39 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     return b;
   };
   const nsSelMemo = new Map<string, Bitset>();
+  // namespaces by label key and value, so a selector with an In requirement only checks the namespaces
+  // carrying one of its values (a `kubernetes.io/metadata.name` pin checks one namespace, not all)
+  let nsByLabel: Map<string, Map<string, NamespaceModel[]>> | undefined;
+  const candidates = (sel: LabelSelector): Iterable<NamespaceModel> => {
+    let best: NamespaceModel[] | undefined;
+    for (const r of sel.requirements) {
+      if (r.operator !== 'In') continue;
+      if (!nsByLabel) {
+        nsByLabel = new Map();
+        for (const ns of model.namespaces.values()) {
+          for (const k in ns.labels) {
+            let byValue = nsByLabel.get(k);
+            if (!byValue) nsByLabel.set(k, (byValue = new Map()));
+            const v = ns.labels[k]!;
+            const list = byValue.get(v);
+            if (list) list.push(ns);
+            else byValue.set(v, [ns]);
+          }
+        }
+      }
+      const byValue = nsByLabel.get(r.key);
+      const list = r.values.flatMap((v) => byValue?.get(v) ?? []);
+      if (!best || list.length < best.length) best = list;
+    }
+    return best ?? model.namespaces.values();
+  };
   const namespaceSelectorMatches = (sel: LabelSelector): Bitset => {
     let b = nsSelMemo.get(sel.key);
     if (b) return b;
     if (sel.requirements.length === 0) b = selectable;
     else {
       const ids: number[] = [];
-      for (const ns of model.namespaces.values()) {
+      for (const ns of candidates(sel)) {
         if (!selectorMatches(sel, ns.labels)) continue;
         const r = namespaceRange.get(ns.name);
         if (r) for (let i = r[0]; i < r[1]; i++) ids.push(i);
