@@ -277,7 +277,11 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
         }
       }
       const byValue = nsByLabel.get(r.key);
-      const list = r.values.flatMap((v) => byValue?.get(v) ?? []);
+      let list: NamespaceModel[] = [];
+      for (const v of r.values) {
+        const some = byValue?.get(v);
+        if (some) list = list.length ? list.concat(some) : some;
+      }
       if (!best || list.length < best.length) best = list;
     }
     return best ?? model.namespaces.values();
