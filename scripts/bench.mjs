@@ -38,6 +38,9 @@ const USAGE = `usage: npm run bench -- [options]
   --verify                  compare the engine with the brute-force evaluator (at most 2,000 app pods)
   --no-build                do not rebuild dist/
 Generated clusters are cached in \${NETPOL_BENCH_CACHE:-/tmp/netpol-audit-bench}.
+Before each workload a fixed allocation and sort loop is timed in a fresh process (machine reference, in
+extra.machineReferenceMs): timings on a shared machine drift with its load, and compare only across runs
+with similar references.
 
 Measured, each in a fresh process: manifests = load the manifest folder (YAML + pods.json PodList);
 load (loadMs) = read the streamed snapshot file; analyse (analyseMs) = buildClusterModel + analyseCluster;
@@ -382,6 +385,26 @@ function runChild(task, params, o, profileDir) {
   });
 }
 
+/**
+ * The machine's speed at the time of a run: a fixed allocation-, Map- and sort-heavy loop (like the engine's
+ * work, unlike a pure arithmetic loop) in a fresh process, median of 3. On this shared machine the same
+ * commit's timings drift by up to 50% over an hour; the reference drifts with them.
+ */
+function machineReference() {
+  const code = [
+    'const t = performance.now();',
+    'const m = new Map();',
+    'for (let i = 0; i < 300000; i++) m.set(`k${i}`, { i, s: String(i * 7919) });',
+    'const a = [...m.values()].map((o) => (o.i * 7919) % 300000);',
+    'a.sort((x, y) => x - y);',
+    'let n = 0;',
+    'for (const v of m.values()) n += v.s.length;',
+    'process.stdout.write(String(n > 0 ? performance.now() - t : -1));',
+  ].join('\n');
+  const runs = [0, 1, 2].map(() => Number(spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8' }).stdout));
+  return stats(runs).median;
+}
+
 /** Self time per function of a V8 .cpuprofile, largest first (relative paths; anonymous functions by line). */
 function profileTop(file, limit = 12) {
   const prof = JSON.parse(readFileSync(file, 'utf8'));
@@ -423,6 +446,7 @@ async function benchWorkload(workload, o) {
   params.contentHash = meta.contentHash;
   const profileDir = o.profile ? join(dir, 'profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const machineReferenceMs = machineReference();
   const phases = {};
   const failures = {};
   for (const phase of o.phases) {
@@ -450,7 +474,7 @@ async function benchWorkload(workload, o) {
       if (existsSync(file)) profiles[phase] = { file, top: profileTop(file) };
     }
   }
-  return { workload, meta, phases, failures, dir, profiles };
+  return { workload, meta, phases, failures, dir, profiles, machineReferenceMs };
 }
 
 function toJson(r) {
@@ -489,6 +513,7 @@ function toJson(r) {
       heapLimitMb: round(Object.values(r.phases ?? {})[0]?.heapLimitMb),
       generation: r.meta && { generateMs: round(r.meta.generateMs), writeManifestsMs: round(r.meta.writeManifestsMs), snapshotBytes: r.meta.snapshotBytes, podsJsonBytes: r.meta.podsJsonBytes },
       cache: r.dir,
+      machineReferenceMs: r.machineReferenceMs === undefined ? undefined : round(r.machineReferenceMs),
       ...(r.profiles && Object.keys(r.profiles).length ? { profiles: r.profiles } : {}),
     },
   };
@@ -522,6 +547,7 @@ function table(rows, results) {
       const slow = Object.entries(ac.checks).sort((x, y) => y[1].ms - x[1].ms).slice(0, 4);
       out.push(`  ${r.workload} audit steps: facts ${Math.round(ac.factsMs)} ms, exposure ${Math.round(ac.exposureMs)} ms; slowest checks ${slow.map(([id, c]) => `${id} ${Math.round(c.ms)} ms`).join(', ')}`);
     }
+    if (j.extra.machineReferenceMs !== undefined) out.push(`  ${r.workload} machine reference: ${j.extra.machineReferenceMs} ms (see --help: compare timings only across runs with similar references)`);
     const s = j.extra.summary;
     if (s) out.push(`  ${r.workload} summary: ${s.workloads} workloads, ${s.reachablePairs} reachable workload pairs, max fan-out ${s.maxFanOut}`);
     for (const [phase, p] of Object.entries(r.profiles ?? {})) {

@@ -45,6 +45,7 @@ describe('npm run bench', () => {
     for (const k of ['policies', 'classes', 'loadMs', 'analyseMs', 'diffMs', 'auditMs', 'peakRssMb']) expect(row[k], k).toBeGreaterThan(0);
     const extra = row['extra'] as Record<string, any>;
     expect(extra['failures']).toEqual({});
+    expect(extra['machineReferenceMs']).toBeGreaterThan(0); // the machine's speed at the time, to compare runs
     expect(extra['manifests']).toMatchObject({ sameContentAsSnapshotFile: true, problems: 0 });
     expect(extra['phases']['analyse']).toMatchObject({ runs: 2 });
     expect(extra['diff']['changes']).toBeGreaterThan(0);
