@@ -37,8 +37,13 @@ export class AuditDaemon {
   start(): void {
     const { schedule, log } = this.deps;
     const opts = { timezone: schedule.timezone, noOverlap: false };
-    this.tasks.push(cron.schedule(schedule.snapshot, () => this.trigger('snapshot'), { ...opts, name: 'netpol-audit-snapshot' }));
-    this.tasks.push(cron.schedule(schedule.report, () => this.trigger('report'), { ...opts, name: 'netpol-audit-report' }));
+    for (const kind of ['snapshot', 'report'] as const) {
+      const task = cron.schedule(schedule[kind], () => this.trigger(kind), { ...opts, name: `netpol-audit-${kind}` });
+      // a slot passed while the process was blocked: said in our log (node-cron would print its own
+      // coloured, non-JSON warning to stderr otherwise)
+      task.on('execution:missed', (ctx) => log.warn('schedule slot missed (the process was busy)', { job: kind, slot: ctx.date.toISOString() }));
+      this.tasks.push(task);
+    }
     log.info('daemon started', {
       timezone: schedule.timezone,
       snapshot: schedule.snapshot,

@@ -34,8 +34,15 @@ describe('daemon process', () => {
     );
     const env = { ...process.env, NETPOL_AUDIT_STORE: '', NETPOL_AUDIT_NOW: '2026-10-02T06:00:00Z', NETPOL_AUDIT_HEARTBEAT: join(dir, 'heartbeat') };
     const { child, done } = startCli(['daemon', '--config', config, '--grace', '20'], env);
-    await sleep(6000);
-    const health = await runCliProcess(['health'], env);
+    // waits for the catch-up report and two scheduled snapshots to finish, not for a fixed time
+    let seen = '';
+    child.stderr!.on('data', (d: Buffer) => (seen += d.toString()));
+    const finished = (job: string) => seen.split('\n').filter((l) => l.includes('"run finished"') && l.includes(`"job":"${job}"`)).length;
+    const deadline = Date.now() + 60_000;
+    while (!(finished('report') >= 1 && finished('snapshot') >= 2) && Date.now() < deadline) await sleep(100);
+    // the heartbeat carries the real time, so health is asked without the frozen clock
+    const { NETPOL_AUDIT_NOW: _frozen, ...realClock } = env;
+    const health = await runCliProcess(['health'], realClock);
     child.kill('SIGTERM');
     const r = await done;
     expect(r.code, r.stderr).toBe(0);
@@ -58,5 +65,5 @@ describe('daemon process', () => {
     expect((await s.listSnapshots({ cluster: 'shop' })).length).toBeGreaterThanOrEqual(3);
     expect((await s.findReportRecords('2026-Q3', 'shop')).map((x) => x.status)).toEqual(['rendered']);
     await s.close();
-  }, 60_000);
+  }, 120_000);
 });
