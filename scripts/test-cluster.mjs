@@ -841,6 +841,9 @@ export async function startApiserver(name) {
         writeState(state);
         throw err;
       });
+      // /readyz alone is not enough (see bootstrapCluster): wait, as `up` does, until the CRDs are served
+      // and the auditor's permissions are in the authorizer's cache again (re-applying is idempotent)
+      await bootstrapCluster(cl);
       result = `started in ${((Date.now() - t0) / 1000).toFixed(1)} s`;
     } else if (!(await readyzOk(cl))) {
       await waitApiserver(state, cl);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openSqliteHistoryStore } from '../../../src/adapters/store/sqlite-history-store.js';
 import { runCliCaptured } from '../../support/cli-harness.js';
 import { describeWith } from '../../support/infra.js';
-import { clusterAvailability } from '../collector/kube-test-env.js';
+import { clusterAvailability, needsBuild } from '../collector/kube-test-env.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
 
@@ -46,10 +46,10 @@ describeWith('kube-apiserver', clusterAvailability(), 'snapshot of live clusters
       ].join('\n'),
     );
     kubeconfig = `${state.kubeconfig}:${ghost}`;
-  });
+  }, needsBuild() ? 30 * 60_000 : 300_000); // `up` may build the binaries and start four API servers
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const run = (args: string[]) => runCliCaptured(['snapshot', '--kubeconfig', kubeconfig, '--store', store, '--timeout', '3', ...args]);
+  const run = (args: string[]) => runCliCaptured(['snapshot', '--kubeconfig', kubeconfig, '--store', store, '--timeout', '30', ...args]);
 
   it('stores the clusters that answer, records the one that does not, and exits 3', async () => {
     const r = await run(['--context', 'alpha-auditor', '--context', 'ghost', '--context', 'beta-auditor']);

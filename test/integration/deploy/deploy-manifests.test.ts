@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { describeWith } from '../../support/infra.js';
-import { clusterAvailability, KubeHttp, type ClustersState } from '../collector/kube-test-env.js';
+import { clusterAvailability, KubeHttp, needsBuild, type ClustersState } from '../collector/kube-test-env.js';
 
 const ROOT = resolve(fileURLToPath(import.meta.url), '../../../..');
 const DEPLOY = join(ROOT, 'config/deploy');
@@ -54,7 +54,7 @@ describeWith('kube-apiserver', clusterAvailability(), 'deployment manifests', ()
     // namespaced objects need their namespace to exist for a dry run
     const r = await admin.request('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'netpol-audit' } });
     expect([201, 409]).toContain(r.status);
-  });
+  }, needsBuild() ? 30 * 60_000 : 300_000); // `up` may build the binaries and start four API servers
 
   it('ships the objects a single-cluster and a fleet installation need', () => {
     const kinds = manifests().map((m) => `${m.obj.kind}/${m.obj.metadata.name}`);

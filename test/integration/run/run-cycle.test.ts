@@ -115,7 +115,7 @@ describe('run cycle', () => {
     await new Promise((r) => setTimeout(r, 50));
     const second = await runCycle(d, opts({ owner: 'b' }));
     expect(second).toMatchObject({ lock: 'busy', exitCode: 0, clusters: [] });
-    const waiting = runCycle(d, opts({ owner: 'c', waitMs: 5_000, snapshot: false }));
+    const waiting = runCycle(d, opts({ owner: 'c', waitMs: 30_000, snapshot: false }));
     release();
     expect((await first).lock).toBe('acquired');
     expect((await waiting).lock).toBe('acquired');
