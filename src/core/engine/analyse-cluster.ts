@@ -122,7 +122,11 @@ function chooseFamilies(model: ClusterModel, setting: EngineSettings['ipFamilies
   if (setting === 'ipv6') return [6];
   if (setting === 'dual') return [4, 6];
   const seen = new Set<IpFamily>();
-  for (const p of model.pods) for (const ip of p.ips) seen.add(ip.includes(':') ? 6 : 4);
+  const pods = model.pods;
+  for (let i = 0; i < pods.length; i++) {
+    const ips = pods[i]!.ips;
+    for (let j = 0; j < ips.length; j++) seen.add(ips[j]!.includes(':') ? 6 : 4);
+  }
   if (seen.size === 0) return [4];
   return [...seen].sort();
 }
