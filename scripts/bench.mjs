@@ -604,8 +604,9 @@ async function main() {
     try {
       await child(argv[1], JSON.parse(process.env.NETPOL_BENCH_CHILD));
     } catch (e) {
-      // the engine's graceful stops (class cap, pair-cell limit): reported as such, with their explanation
-      if (e?.name !== 'ClassCapExceededError' && e?.name !== 'CellLimitExceededError') throw e;
+      // the engine's graceful stops (any EngineLimitError: class cap, pair-cell limit): reported as such
+      const { EngineLimitError } = await load('core/engine/engine-limit-error.js');
+      if (!(e instanceof EngineLimitError)) throw e;
       process.stderr.write(`@@capped ${e.summary}\t${e.message}\n`);
       process.exit(4);
     }
