@@ -262,24 +262,26 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
   // namespaces by label key and value, so a selector with an In requirement only checks the namespaces
   // carrying one of its values (a `kubernetes.io/metadata.name` pin checks one namespace, not all)
   let nsByLabel: Map<string, Map<string, NamespaceModel[]>> | undefined;
+  const namespacesByLabel = (): Map<string, Map<string, NamespaceModel[]>> => {
+    if (nsByLabel) return nsByLabel;
+    nsByLabel = new Map();
+    for (const ns of model.namespaces.values()) {
+      for (const k in ns.labels) {
+        let byValue = nsByLabel.get(k);
+        if (!byValue) nsByLabel.set(k, (byValue = new Map()));
+        const v = ns.labels[k]!;
+        const list = byValue.get(v);
+        if (list) list.push(ns);
+        else byValue.set(v, [ns]);
+      }
+    }
+    return nsByLabel;
+  };
   const candidates = (sel: LabelSelector): Iterable<NamespaceModel> => {
     let best: NamespaceModel[] | undefined;
     for (const r of sel.requirements) {
       if (r.operator !== 'In') continue;
-      if (!nsByLabel) {
-        nsByLabel = new Map();
-        for (const ns of model.namespaces.values()) {
-          for (const k in ns.labels) {
-            let byValue = nsByLabel.get(k);
-            if (!byValue) nsByLabel.set(k, (byValue = new Map()));
-            const v = ns.labels[k]!;
-            const list = byValue.get(v);
-            if (list) list.push(ns);
-            else byValue.set(v, [ns]);
-          }
-        }
-      }
-      const byValue = nsByLabel.get(r.key);
+      const byValue = namespacesByLabel().get(r.key);
       let list: NamespaceModel[] = [];
       for (const v of r.values) {
         const some = byValue?.get(v);
