@@ -1,9 +1,9 @@
 /**
  * Loads what a report needs from the history: per cluster, the newest snapshot of the period, of the
  * previous period and of each trend period, analysed and audited (each snapshot once). Periods without a
- * snapshot stay empty, with the reason when a collection failure was recorded. A snapshot beyond the
- * engine's class cap leaves its period empty too, with the cap's explanation, and never stops the other
- * clusters' report.
+ * snapshot stay empty, with the reason when a collection failure was recorded. A snapshot beyond one of
+ * the engine's limits (class cap, pair-cell limit) leaves its period empty too, with the engine's
+ * explanation, and never stops the other clusters' report.
  */
 import type { HistoryStore, StoredSnapshotMeta } from '../../adapters/store/history-store.js';
 import { EngineLimitError } from '../../core/engine/engine-limit-error.js';
@@ -108,7 +108,7 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
   return out;
 }
 
-/** A stored snapshot the engine refused (beyond the class cap): kept for its policy counts and the reason. */
+/** A stored snapshot the engine refused (beyond one of its limits): kept for its policy counts and the reason. */
 interface Unanalysable {
   readonly unanalysed: UnanalysedSnapshot;
   readonly snapshot: Snapshot;

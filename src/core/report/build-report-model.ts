@@ -43,7 +43,7 @@ export interface AnalysedSnapshot {
   readonly connectivity: WorkloadConnectivity;
 }
 
-/** A stored snapshot the engine stopped on (e.g. beyond the class cap): no figures, the reason instead. */
+/** A stored snapshot the engine stopped on (beyond its class cap or pair-cell limit): no figures, the reason instead. */
 export interface UnanalysedSnapshot {
   readonly id: string;
   readonly takenAt: string;
@@ -57,7 +57,7 @@ export interface ClusterPeriodData {
   readonly current?: AnalysedSnapshot;
   /** The newest snapshot of the previous period. */
   readonly previous?: AnalysedSnapshot;
-  /** The newest snapshot of the period when the engine could not analyse it (beyond the class cap). */
+  /** The newest snapshot of the period when the engine could not analyse it (beyond one of its limits). */
   readonly unanalysed?: UnanalysedSnapshot;
   /** Why there is no current snapshot (e.g. the last collection failure), or why it was not analysed. */
   readonly missingReason?: string;

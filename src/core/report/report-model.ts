@@ -83,7 +83,7 @@ export interface ClusterSection {
   readonly cluster: string;
   /**
    * missing: no figures for the period, and none estimated (see missingKind and missingReason): no snapshot
-   * was taken, or the newest one was stored but the engine stopped on it (beyond the class cap).
+   * was taken, or the newest one was stored but the engine stopped on it (beyond one of its limits).
    */
   readonly status: 'ok' | 'missing';
   readonly missingKind?: MissingKind;
