@@ -5,7 +5,7 @@
 import { AllowMap } from './allow-map.js';
 import { Bitset } from './bitset.js';
 import type { AddressSpace } from './address-space.js';
-import type { ClassIndex, NamedPortBinding, PodClass } from './pod-classes.js';
+import type { ClassIndex, NamedPortBinding } from './pod-classes.js';
 import type { PortSetId, PortSpace } from './port-space.js';
 import type { EngineSettings } from './engine-settings.js';
 import type { AdminPeer, AdminRule } from '../model/admin-network-policy.js';
@@ -41,31 +41,48 @@ export class RuleCompiler {
     this.allPeers = this.allClasses.or(this.allExternal);
   }
 
-  /** Address atom -> classes with a pod IP in it (built on first use). */
-  private podsByAtom: Map<number, PodClass[]> | undefined;
+  /** Address atom -> ids of the classes with a pod IP in it, as flat arrays (built on first use). */
+  private classesByAtom: Map<number, Int32Array> | undefined;
+  /** Class id -> 1 when its pods run on the host network (built on first use). */
+  private hostNetworkClasses: Uint8Array | undefined;
 
-  /** External atoms of a CIDR list minus exceptions, plus the classes whose pod IPs fall inside. */
-  private addressPeers(cidrs: readonly Cidr[], except: readonly Cidr[], includePod: (c: PodClass) => boolean): Bitset {
+  private indexClassesByAtom(): Map<number, Int32Array> {
+    const lists = new Map<number, number[]>();
+    for (const c of this.index.classes) {
+      for (const a of c.addressAtoms) {
+        const list = lists.get(a);
+        if (list) list.push(c.id);
+        else lists.set(a, [c.id]);
+      }
+    }
+    return new Map([...lists].map(([a, ids]) => [a, Int32Array.from(ids)]));
+  }
+
+  /**
+   * External atoms of a CIDR list minus exceptions, plus the classes whose pod IPs fall inside (all of them,
+   * or only hostNetwork ones). Visits only the atoms inside and sets class bits in place: a block over the
+   * whole pod range costs one pass over its classes, never a list of them per call.
+   */
+  private addressPeers(cidrs: readonly Cidr[], except: readonly Cidr[], pods: 'all' | 'hostNetwork'): Bitset {
     let atoms = Bitset.EMPTY;
     for (const c of cidrs) atoms = atoms.or(this.addresses.rangeBits(c, this.classCount));
     for (const e of except) atoms = atoms.andNot(this.addresses.rangeBits(e, this.classCount));
     if (atoms.isEmpty) return atoms;
-    if (!this.podsByAtom) {
-      this.podsByAtom = new Map();
-      for (const c of this.index.classes) {
-        for (const a of c.addressAtoms) {
-          const list = this.podsByAtom.get(a);
-          if (list) list.push(c);
-          else this.podsByAtom.set(a, [c]);
-        }
+    const byAtom = (this.classesByAtom ??= this.indexClassesByAtom());
+    const hostNetwork = pods === 'hostNetwork' ? (this.hostNetworkClasses ??= Uint8Array.from(this.index.classes, (c) => (c.hostNetwork ? 1 : 0))) : undefined;
+    const words = new Uint32Array((this.classCount + 31) >>> 5);
+    let any = false;
+    for (let bit = atoms.nextSetBit(this.classCount); bit >= 0; bit = atoms.nextSetBit(bit + 1)) {
+      const ids = byAtom.get(bit - this.classCount);
+      if (!ids) continue;
+      for (let k = 0; k < ids.length; k++) {
+        const id = ids[k]!;
+        if (hostNetwork && !hostNetwork[id]) continue;
+        words[id >>> 5]! |= 1 << (id & 31);
+        any = true;
       }
     }
-    const classes: number[] = [];
-    for (const [atom, list] of this.podsByAtom) {
-      if (!atoms.has(atom + this.classCount)) continue;
-      for (const c of list) if (includePod(c)) classes.push(c.id);
-    }
-    return classes.length ? atoms.or(Bitset.fromIndexes(classes)) : atoms;
+    return any ? atoms.or(Bitset.fromWords(0, words)) : atoms;
   }
 
   networkPolicyPeer(policyNamespace: string, peer: NetworkPolicyPeer): Bitset {
@@ -81,7 +98,7 @@ export class RuleCompiler {
     } else {
       // pod IPs are matched per the ipBlockPods setting; hostNetwork pods (node mode) carry node IPs, which ipBlock always matches
       const podsToo = this.settings.ipBlockPods === 'match';
-      b = this.addressPeers([peer.cidr], peer.except, (c) => podsToo || c.hostNetwork);
+      b = this.addressPeers([peer.cidr], peer.except, podsToo ? 'all' : 'hostNetwork');
     }
     this.peerMemo.set(key, b);
     return b;
@@ -116,7 +133,7 @@ export class RuleCompiler {
       case 'networks': {
         const key = `net|${peer.cidrs.map((c) => c.text).join(',')}`;
         let b = this.peerMemo.get(key);
-        if (!b) this.peerMemo.set(key, (b = this.addressPeers(peer.cidrs, [], () => true)));
+        if (!b) this.peerMemo.set(key, (b = this.addressPeers(peer.cidrs, [], 'all')));
         return b;
       }
       case 'nodes': {
@@ -131,7 +148,7 @@ export class RuleCompiler {
               if (ip) cidrs.push({ family: ip.family, start: ip.value, end: ip.value, prefix: ip.family === 4 ? 32 : 128, text: a });
             }
           }
-          b = this.addressPeers(cidrs, [], (c) => c.hostNetwork);
+          b = this.addressPeers(cidrs, [], 'hostNetwork');
           this.peerMemo.set(key, b);
         }
         return b;
