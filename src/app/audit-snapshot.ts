@@ -1,11 +1,21 @@
-/** Use case: analyse a snapshot and audit it. */
+/** Use case: analyse a snapshot and audit it; beyond the engine's limits, audit what the policies alone show. */
+import { analysePolicies, completeAnalysis, type ClusterAnalysis } from '../core/engine/analyse-cluster.js';
+import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
 import type { PreviousPeriodCounts } from '../core/findings/check.js';
-import { runAudit, type AuditResult } from '../core/findings/run-audit.js';
+import { runAudit, runPolicyAudit, type AuditResult, type PolicyAuditResult } from '../core/findings/run-audit.js';
+import { buildClusterModel } from '../core/model/cluster-model.js';
 import type { ObjectProblem } from '../core/model/object-problem.js';
 import type { Snapshot } from '../core/model/snapshot.js';
-import { analyseSnapshot } from './analyse-snapshot.js';
+
+/**
+ * A complete audit, or — when the engine stopped at one of its limits — the policy-level audit with the
+ * limit that stopped it (the checks over allow sets and reach did not run; see PolicyAuditResult).
+ */
+export type SnapshotAudit =
+  | { readonly complete: true; readonly result: AuditResult; readonly analysis: ClusterAnalysis; readonly problems: ObjectProblem[] }
+  | { readonly complete: false; readonly result: PolicyAuditResult; readonly stoppedBy: EngineLimitError; readonly problems: ObjectProblem[] };
 
 export function auditSnapshot(
   snapshot: Snapshot,
@@ -13,10 +23,23 @@ export function auditSnapshot(
   audit: AuditSettings,
   today: string,
   previous?: PreviousPeriodCounts,
-): { result: AuditResult; problems: ObjectProblem[] } {
-  const { analysis, problems } = analyseSnapshot(snapshot, engine);
-  const result = runAudit({ cluster: snapshot.cluster, takenAt: snapshot.takenAt, analysis, settings: audit, today, ...(previous ? { previous } : {}) });
-  return { result, problems };
+): SnapshotAudit {
+  const { model, problems: modelProblems } = buildClusterModel(snapshot);
+  const base = analysePolicies(model, engine);
+  const problems = [...modelProblems, ...base.warnings];
+  const common = { cluster: snapshot.cluster, takenAt: snapshot.takenAt, settings: audit, today, ...(previous ? { previous } : {}) };
+  try {
+    const analysis = completeAnalysis(base);
+    return { complete: true, result: runAudit({ ...common, analysis }), analysis, problems };
+  } catch (e) {
+    if (!(e instanceof EngineLimitError)) throw e;
+    return { complete: false, result: runPolicyAudit({ ...common, analysis: base, stoppedBecause: engineLimitReason(e) }), stoppedBy: e, problems };
+  }
+}
+
+/** The engine's explanation of a limit, with what to do, as one paragraph. */
+export function engineLimitReason(e: EngineLimitError): string {
+  return `${e.message}${e.hint ? ` What to do: ${e.hint}.` : ''}`;
 }
 
 /** Policy counts of a snapshot, for the growth check of the next period. */

@@ -21,8 +21,11 @@ export interface RunCycleDeps {
   readonly store: HistoryStore;
   /** Collects the configured clusters (live or manifest folders); one result per cluster. */
   readonly collect: () => Promise<CollectResult[]>;
-  /** A one-line audit summary of a stored snapshot, e.g. `containment 81.3 (B); 0 critical, 3 high ...`. */
-  readonly auditLine: (snapshot: Snapshot) => string;
+  /**
+   * A one-line audit summary of a stored snapshot, e.g. `containment 81.3 (B); 0 critical, 3 high ...`;
+   * complete is false when the engine stopped at a limit and only the policy-level checks ran.
+   */
+  readonly auditLine: (snapshot: Snapshot) => { readonly text: string; readonly complete: boolean };
   /** Clusters a report covers (configured ones, else every cluster in the store). */
   readonly reportClusters: () => Promise<string[]>;
   readonly produceReport: (period: ReportPeriod, clusters: readonly string[]) => Promise<ReportOutcome>;
@@ -93,7 +96,10 @@ export async function runCycle(deps: RunCycleDeps, opts: RunOptions): Promise<Ru
         const meta = await store.saveSnapshot(r.snapshot);
         let audit = '';
         try {
-          audit = `; ${deps.auditLine(r.snapshot)}`;
+          const line = deps.auditLine(r.snapshot);
+          audit = `; ${line.text}`;
+          // a cluster audited at policy level only is not a success: its containment is unknown
+          if (!line.complete) failed = true;
         } catch (e) {
           audit = `; audit failed: ${(e as Error).message}`;
           failed = true;

@@ -21,12 +21,20 @@ export interface RunDepsOptions {
   readonly onProgress?: (cluster: string, phase: string) => void;
 }
 
-/** `containment 81.3 (B); 0 critical, 3 high, 5 medium, 2 low findings` */
-export function auditLine(config: NetpolAuditConfig, snapshot: Snapshot, today: string): string {
-  const { result } = auditSnapshot(snapshot, engineSettingsFromConfig(config), auditSettingsFrom(config), today);
-  const s = result.summary;
+/**
+ * `containment 81.3 (B); 0 critical, 3 high, 5 medium, 2 low findings`, or, beyond the engine's limits,
+ * `not analysed (<the limit>): policy-level checks only, 0 critical, 3 high, ... findings; 6 checks not run`.
+ */
+export function auditLine(config: NetpolAuditConfig, snapshot: Snapshot, today: string): { text: string; complete: boolean } {
+  const audit = auditSnapshot(snapshot, engineSettingsFromConfig(config), auditSettingsFrom(config), today);
+  const s = audit.result.summary;
   const counts = [...SEVERITIES].reverse().filter((x) => x !== 'info').map((x) => `${s.findingsBySeverity[x]} ${x}`).join(', ');
-  return `containment ${s.containment.score} (${s.containment.grade}); ${counts} findings`;
+  if (audit.complete) return { text: `containment ${audit.result.summary.containment.score} (${audit.result.summary.containment.grade}); ${counts} findings`, complete: true };
+  const notRun = audit.result.notRun.checks.length;
+  return {
+    text: `not analysed (${audit.stoppedBy.summary}): policy-level checks only, ${counts} findings; ${notRun} check${notRun === 1 ? '' : 's'} over allow sets not run`,
+    complete: false,
+  };
 }
 
 export function runDeps(config: NetpolAuditConfig, store: HistoryStore, o: RunDepsOptions): RunCycleDeps {

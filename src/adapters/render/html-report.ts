@@ -348,6 +348,12 @@ function buildView(model: ReportModel, css: string, options: ReportRenderOptions
     manyClusters: model.clusters.length > 4,
     manyMissing: model.missing.length > 3,
     snapshots,
+    // per cluster beyond the engine's limits: its policy-level findings, listed like those of section 4
+    policyLevel: Object.fromEntries(
+      model.clusterSections.flatMap((s) =>
+        s.policyLevel ? [[s.cluster, { shown: s.policyLevel.findings.slice(0, limit), hidden: Math.max(0, s.policyLevel.findings.length - limit), total: s.policyLevel.findings.length }]] : [],
+      ),
+    ),
   };
 }
 

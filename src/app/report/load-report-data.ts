@@ -2,22 +2,19 @@
  * Loads what a report needs from the history: per cluster, the newest snapshot of the period, of the
  * previous period and of each trend period, analysed and audited (each snapshot once). Periods without a
  * snapshot stay empty, with the reason when a collection failure was recorded. A snapshot beyond one of
- * the engine's limits (class cap, pair-cell limit) leaves its period empty too, with the engine's
- * explanation, and never stops the other clusters' report.
+ * the engine's limits (class cap, pair-cell limit) leaves its period without figures too, with the engine's
+ * explanation and the findings of the policy-level checks, and never stops the other clusters' report.
  */
 import type { HistoryStore, StoredSnapshotMeta } from '../../adapters/store/history-store.js';
-import { EngineLimitError } from '../../core/engine/engine-limit-error.js';
 import { workloadConnectivity } from '../../core/engine/workload-connectivity.js';
 import type { EngineSettings } from '../../core/engine/engine-settings.js';
 import type { AuditSettings } from '../../core/findings/audit-settings.js';
 import type { PreviousPeriodCounts } from '../../core/findings/check.js';
-import { runAudit } from '../../core/findings/run-audit.js';
 import type { AnalysedSnapshot, ClusterPeriodData, UnanalysedSnapshot } from '../../core/report/build-report-model.js';
 import type { Snapshot } from '../../core/model/snapshot.js';
 import { periodBounds, previousPeriod } from '../../core/report/report-period.js';
 import type { ReportPeriod } from '../../core/report/report-model.js';
-import { analyseSnapshot } from '../analyse-snapshot.js';
-import { policyCounts } from '../audit-snapshot.js';
+import { auditSnapshot, policyCounts } from '../audit-snapshot.js';
 
 export interface ReportDataRequest {
   readonly clusters: readonly string[];
@@ -45,17 +42,17 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     const snapshot = await store.getSnapshot(meta.id);
     if (!snapshot) throw new Error(`snapshot ${meta.id} disappeared from the store`);
     req.onProgress?.(`analysing ${meta.cluster} snapshot ${meta.id} (${meta.takenAt})`);
-    let analysis;
-    try {
-      analysis = analyseSnapshot(snapshot, req.engine).analysis;
-    } catch (e) {
-      if (!(e instanceof EngineLimitError)) throw e;
-      req.onProgress?.(`${meta.cluster} snapshot ${meta.id} not analysed: ${e.summary}`);
-      const unanalysable: Unanalysable = { unanalysed: { id: meta.id, takenAt: meta.takenAt, contentHash: meta.contentHash, reason: `${e.message}${e.hint ? ` What to do: ${e.hint}.` : ''}` }, snapshot };
+    const audited = auditSnapshot(snapshot, req.engine, req.audit, asOf, previous);
+    if (!audited.complete) {
+      req.onProgress?.(`${meta.cluster} snapshot ${meta.id} not analysed: ${audited.stoppedBy.summary}; policy-level checks only`);
+      const unanalysable: Unanalysable = {
+        unanalysed: { id: meta.id, takenAt: meta.takenAt, contentHash: meta.contentHash, reason: audited.result.notRun.reason, policyAudit: audited.result },
+        snapshot,
+      };
       cache.set(key, unanalysable);
       return unanalysable;
     }
-    const audit = runAudit({ cluster: meta.cluster, takenAt: meta.takenAt, analysis, settings: req.audit, today: asOf, ...(previous ? { previous } : {}) });
+    const { analysis, result: audit } = audited;
     const result: AnalysedSnapshot = {
       meta: {
         id: meta.id,

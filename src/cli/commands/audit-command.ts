@@ -39,7 +39,8 @@ export function auditCommand(ctx: CliContext): Command {
       previous = await ctx.previousPeriodCounts(opts, snapshot);
     }
     reporter.progress(`auditing ${snapshot.cluster}`);
-    const { result, problems } = auditSnapshot(snapshot, engine, settings, today, previous);
+    const audit = auditSnapshot(snapshot, engine, settings, today, previous);
+    const { result, problems } = audit;
     reporter.problems(problems);
     failOnErrors(problems, snapshot.source.path ?? snapshot.cluster);
     if (format === 'json') ctx.stdout.write(`${JSON.stringify(auditJson([result]), null, 2)}\n`);
@@ -48,6 +49,11 @@ export function auditCommand(ctx: CliContext): Command {
     else ctx.stdout.write(formatAuditTxt(result));
     const failOn = opts['failOn'] as Severity | undefined;
     if (failOn && result.findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn))) process.exitCode = EXIT.findings;
+    if (!audit.complete) {
+      // the policy-level findings are printed, but the audit is incomplete: never a passing exit code
+      ctx.stderr.write(`netpol-audit: ${audit.stoppedBy.message}\n  only the policy-level checks ran; not run: ${audit.result.notRun.checks.join(', ')}\n${audit.stoppedBy.hint ? `  hint: ${audit.stoppedBy.hint}\n` : ''}`);
+      process.exitCode = EXIT.usage;
+    }
   });
 }
 

@@ -1,6 +1,6 @@
 /** Output formats of `netpol-audit audit`: txt, json (the contract), csv, sarif. */
 import type { Finding } from '../../core/findings/finding.js';
-import type { AuditResult } from '../../core/findings/run-audit.js';
+import type { AuditResult, PolicyAuditResult } from '../../core/findings/run-audit.js';
 import { CHECKS } from '../../core/findings/check-registry.js';
 import { controlLabel } from '../../core/findings/controls.js';
 import { SEVERITIES } from '../../core/findings/severity.js';
@@ -28,7 +28,12 @@ export function findingJson(f: Finding) {
   };
 }
 
-export function auditJson(results: readonly AuditResult[]) {
+/** A complete audit, or the policy-level audit of a cluster beyond the engine's limits. */
+export type AnyAuditResult = AuditResult | PolicyAuditResult;
+
+const isPolicyOnly = (r: AnyAuditResult): r is PolicyAuditResult => 'notRun' in r;
+
+export function auditJson(results: readonly AnyAuditResult[]) {
   const one = results.length === 1 ? results[0]! : undefined;
   return {
     findings: results.flatMap((r) => r.findings.map(findingJson)),
@@ -36,19 +41,29 @@ export function auditJson(results: readonly AuditResult[]) {
   };
 }
 
-function summaryJson(r: AuditResult) {
-  return { ...r.summary, namespaceDetails: r.namespaces };
+/** `complete: false` marks a policy-level audit: `notRun` lists the checks that did not run and why. */
+function summaryJson(r: AnyAuditResult) {
+  if (isPolicyOnly(r)) return { ...r.summary, complete: false, notRun: r.notRun };
+  return { ...r.summary, complete: true, namespaceDetails: r.namespaces };
 }
 
-export function formatAuditTxt(r: AuditResult): string {
+export function formatAuditTxt(r: AnyAuditResult): string {
   const s = r.summary;
   const lines: string[] = [];
-  lines.push(`Cluster ${s.cluster} (snapshot ${s.takenAt}): containment ${s.containment.score}/100, grade ${s.containment.grade}`);
-  lines.push(
-    `${s.namespaces} namespaces (${s.namespacesWithFullDefaultDeny} with full default-deny), ${s.workloads} workloads, ${s.pods} pods ` +
-      `(${s.podsIsolatedIngress} isolated for ingress, ${s.podsIsolatedEgress} for egress), ${s.policies.networkPolicies} NetworkPolicies, ` +
-      `${s.policies.adminNetworkPolicies} AdminNetworkPolicies, ${s.policies.baselineAdminNetworkPolicies} baseline`,
-  );
+  const policies = `${s.policies.networkPolicies} NetworkPolicies, ${s.policies.adminNetworkPolicies} AdminNetworkPolicies, ${s.policies.baselineAdminNetworkPolicies} baseline`;
+  if (isPolicyOnly(r)) {
+    lines.push(`Cluster ${s.cluster} (snapshot ${s.takenAt}): NOT ANALYSED — policy-level checks only, no containment score`);
+    lines.push(`${s.namespaces} namespaces, ${s.workloads} workloads, ${s.pods} pods, ${policies}`);
+    lines.push(`Why: ${r.notRun.reason}`);
+    lines.push(`Not run (they need the effective allow sets): ${r.notRun.checks.join(', ')}`);
+  } else {
+    const c = r.summary;
+    lines.push(`Cluster ${s.cluster} (snapshot ${s.takenAt}): containment ${c.containment.score}/100, grade ${c.containment.grade}`);
+    lines.push(
+      `${s.namespaces} namespaces (${c.namespacesWithFullDefaultDeny} with full default-deny), ${s.workloads} workloads, ${s.pods} pods ` +
+        `(${c.podsIsolatedIngress} isolated for ingress, ${c.podsIsolatedEgress} for egress), ${policies}`,
+    );
+  }
   const counts = [...SEVERITIES].reverse().map((sev) => `${s.findingsBySeverity[sev]} ${sev}`).join(', ');
   lines.push(`Findings: ${counts}${s.suppressedFindings ? ` (+${s.suppressedFindings} suppressed)` : ''}`);
   lines.push('');
@@ -64,7 +79,7 @@ export function formatAuditTxt(r: AuditResult): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function formatAuditCsv(results: readonly AuditResult[]): string {
+export function formatAuditCsv(results: readonly AnyAuditResult[]): string {
   return csvTable(
     ['cluster', 'severity', 'check', 'namespace', 'workload', 'policy', 'message', 'suppressed', 'exception_owner', 'exception_expires', 'controls', 'fingerprint'],
     results.flatMap((r) =>
@@ -79,7 +94,7 @@ export function formatAuditCsv(results: readonly AuditResult[]): string {
 const SARIF_LEVEL = { critical: 'error', high: 'error', medium: 'warning', low: 'note', info: 'note' } as const;
 
 /** SARIF 2.1.0, with file locations for policies read from manifests (file:line). */
-export function formatAuditSarif(results: readonly AuditResult[], snapshots: readonly Snapshot[]): string {
+export function formatAuditSarif(results: readonly AnyAuditResult[], snapshots: readonly Snapshot[]): string {
   // origins are relative to the manifest folder; SARIF wants them relative to where the tool ran
   const origins = new Map<string, string>();
   for (const s of snapshots) {
@@ -110,6 +125,20 @@ export function formatAuditSarif(results: readonly AuditResult[], snapshots: rea
             })),
           },
         },
+        // a cluster beyond the engine's limits: the run is incomplete, and the notification says why
+        ...(results.some(isPolicyOnly)
+          ? {
+              invocations: [
+                {
+                  executionSuccessful: false,
+                  toolExecutionNotifications: results.filter(isPolicyOnly).map((r) => ({
+                    level: 'error',
+                    message: { text: `${r.summary.cluster}: not analysed, policy-level checks only (not run: ${r.notRun.checks.join(', ')}). ${r.notRun.reason}` },
+                  })),
+                },
+              ],
+            }
+          : {}),
         results: results.flatMap((r) =>
           r.findings.map((f) => {
             const origin = f.policy ? origins.get(`${f.cluster}|${f.policy}`) : undefined;

@@ -3,9 +3,15 @@ import { CHECKS } from '../../core/findings/check-registry.js';
 import { controlLabel } from '../../core/findings/controls.js';
 import { mdTable } from './markdown.js';
 
+/** What a check reads: the policies alone (it runs beyond the engine's limits too) or the engine's allow sets. */
+export const NEEDS_TEXT = {
+  policies: 'policies and pods (runs beyond the engine limits too)',
+  'allow-sets': "the engine's effective allow sets",
+} as const;
+
 export function checksMarkdownTable(): string {
   return mdTable(
-    ['Check', 'Severity', 'What it finds', 'Controls'],
-    CHECKS.map((c) => [`\`${c.id}\``, c.defaultSeverity, c.title, c.controls.map(controlLabel).join(', ')]),
+    ['Check', 'Severity', 'What it finds', 'Beyond the engine limits', 'Controls'],
+    CHECKS.map((c) => [`\`${c.id}\``, c.defaultSeverity, c.title, c.needs === 'policies' ? 'runs' : 'not run', c.controls.map(controlLabel).join(', ')]),
   );
 }

@@ -35,7 +35,12 @@ export interface DirectionCoverage {
   readonly group: number;
 }
 
-export interface ClusterAnalysis {
+/**
+ * What the engine knows before any allow set is computed: the model, the pod classes, the port and
+ * address spaces and the compiled selectors. Cheap at any size (linear in pods and policies), so it is
+ * available beyond the engine's limits too: the policy-level checks of an audit need nothing more.
+ */
+export interface PolicyAnalysis {
   readonly settings: EngineSettings;
   readonly model: ClusterModel;
   readonly index: ClassIndex;
@@ -44,12 +49,23 @@ export interface ClusterAnalysis {
   readonly addresses: AddressSpace;
   readonly compiler: RuleCompiler;
   readonly evaluator: CoverageEvaluator;
+  /** Label keys selectors use, with the values they name (the class cap's explanation reads them). */
+  readonly referencedLabelValues: ReadonlyMap<string, ReadonlySet<string>>;
+  /** Problems found while analysing (e.g. CIDRs of an unmodelled family). */
+  readonly warnings: readonly ObjectProblem[];
+}
+
+/** A complete analysis: the policy analysis plus every class's effective allow sets and pod-to-pod reach. */
+export interface ClusterAnalysis extends PolicyAnalysis {
   readonly ingress: readonly DirectionCoverage[];
   readonly egress: readonly DirectionCoverage[];
   /** Pod-to-pod: for each source class, destination classes (disjoint) with the ports both ends allow. */
   readonly reach: readonly AllowMap[];
-  /** Problems found while analysing (e.g. CIDRs of an unmodelled family). */
-  readonly warnings: readonly ObjectProblem[];
+}
+
+/** Whether the engine's allow sets and reach were computed (a policy analysis alone stops before them). */
+export function isCompleteAnalysis(a: PolicyAnalysis): a is ClusterAnalysis {
+  return 'reach' in a;
 }
 
 function collectInputs(model: ClusterModel) {
@@ -137,7 +153,11 @@ export interface AnalyseOptions {
 }
 
 export function analyseCluster(model: ClusterModel, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS, options: AnalyseOptions = {}): ClusterAnalysis {
-  const phase = options.onPhase ?? (() => {});
+  return completeAnalysis(analysePolicies(model, settings), options);
+}
+
+/** Everything before the allow sets: classes, port and address spaces, compiled selectors (no limits apply). */
+export function analysePolicies(model: ClusterModel, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS): PolicyAnalysis {
   const inputs = collectInputs(model);
   const families = chooseFamilies(model, settings.ipFamilies);
   const warnings: ObjectProblem[] = [];
@@ -157,8 +177,6 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
     hostNetworkMode: settings.hostNetwork,
   });
   const classes = index.classes;
-  const cap = settings.maxClasses ?? DEFAULT_MAX_CLASSES;
-  if (classes.length > cap) throw new ClassCapExceededError(model, index, cap, inputs.labelValues);
   // the pods of a class share their referenced named-port bindings: their numbers are port boundaries too
   for (const c of classes) {
     for (const bindings of c.namedPorts.values()) {
@@ -169,17 +187,35 @@ export function analyseCluster(model: ClusterModel, settings: EngineSettings = D
     }
   }
   const ports = new PortSpace(inputs.boundaries);
-  phase('classes');
   const compiler = new RuleCompiler(model, index, addresses, ports, settings);
   const evaluator = new CoverageEvaluator(model, index, compiler);
+  return { settings, model, index, classes, ports, addresses, compiler, evaluator, referencedLabelValues: inputs.labelValues, warnings };
+}
+
+/**
+ * The allow sets and pod-to-pod reach of a policy analysis, within the engine's limits (class cap, pair-cell
+ * limit): past either it throws an EngineLimitError and the policy analysis stays usable (the allow maps
+ * evaluated so far are dropped, so a caller that goes on with it does not keep them alive).
+ */
+export function completeAnalysis(base: PolicyAnalysis, options: AnalyseOptions = {}): ClusterAnalysis {
+  const phase = options.onPhase ?? (() => {});
+  const { model, settings, index, classes, evaluator, compiler } = base;
+  const cap = settings.maxClasses ?? DEFAULT_MAX_CLASSES;
+  if (classes.length > cap) throw new ClassCapExceededError(model, index, cap, base.referencedLabelValues);
+  phase('classes');
   const budget = new CellBudget(settings.maxPairCells ?? DEFAULT_MAX_PAIR_CELLS, model.pods.length, classes.length);
-  const ingress = evaluator.coverage('ingress', NONE, budget);
-  phase('ingress');
-  const egress = evaluator.coverage('egress', NONE, budget);
-  phase('egress');
-  const reach = combineDirections(classes.length, ingress, egress, compiler, budget);
-  phase('reach');
-  return { settings, model, index, classes, ports, addresses, compiler, evaluator, ingress, egress, reach, warnings };
+  try {
+    const ingress = evaluator.coverage('ingress', NONE, budget);
+    phase('ingress');
+    const egress = evaluator.coverage('egress', NONE, budget);
+    phase('egress');
+    const reach = combineDirections(classes.length, ingress, egress, compiler, budget);
+    phase('reach');
+    return { ...base, ingress, egress, reach };
+  } catch (e) {
+    evaluator.forgetEvaluations();
+    throw e;
+  }
 }
 
 /**
@@ -213,6 +249,11 @@ export class CoverageEvaluator {
     this.adminBy = classes.map(() => []);
     for (const anp of model.adminPolicies) this.subjectOf(anp).forEach((c) => this.adminBy[c]!.push(anp));
     this.baselineMembers = model.baselinePolicy ? this.subjectOf(model.baselinePolicy) : Bitset.EMPTY;
+  }
+
+  /** Drops the cached allow maps (after the engine stopped at a limit). */
+  forgetEvaluations(): void {
+    this.cache.clear();
   }
 
   /** Classes a policy selects (its subject). */

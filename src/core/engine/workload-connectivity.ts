@@ -4,7 +4,7 @@
  * connections are the union over its pods; a workload's traffic to itself is not listed.
  */
 import { AllowMap } from './allow-map.js';
-import type { ClusterAnalysis } from './analyse-cluster.js';
+import type { ClusterAnalysis, PolicyAnalysis } from './analyse-cluster.js';
 import type { PortSetId } from './port-space.js';
 import type { ConnectionSet } from '../model/connection-set.js';
 import type { AddressRange } from '../model/ip-address.js';
@@ -30,7 +30,7 @@ export interface WorkloadConnectivity {
 }
 
 /** Workload key -> classes holding its pods. */
-export function workloadClasses(analysis: ClusterAnalysis): Map<string, number[]> {
+export function workloadClasses(analysis: PolicyAnalysis): Map<string, number[]> {
   const out = new Map<string, number[]>();
   for (const c of analysis.classes) {
     for (const w of c.workloads) {

@@ -3,7 +3,7 @@
  * effective isolation, reach (workloads and namespaces, both ways) and internet exposure; per namespace
  * its default-deny posture. Computed once from the engine's results, never guessed from policy shapes.
  */
-import { combineDirections, type ClusterAnalysis, type DirectionCoverage } from '../engine/analyse-cluster.js';
+import { combineDirections, type ClusterAnalysis, type DirectionCoverage, type PolicyAnalysis } from '../engine/analyse-cluster.js';
 import { Bitset } from '../engine/bitset.js';
 import type { AllowMap } from '../engine/allow-map.js';
 import type { PortSetId } from '../engine/port-space.js';
@@ -41,7 +41,8 @@ export interface DirectionFacts {
   readonly external: boolean;
 }
 
-export interface WorkloadFacts {
+/** A workload as the policy level knows it: its pods and classes, without allow sets. */
+export interface WorkloadInventory {
   readonly key: string;
   readonly namespace: string;
   readonly name: string;
@@ -49,6 +50,9 @@ export interface WorkloadFacts {
   readonly pods: readonly PodModel[];
   readonly classes: readonly number[];
   readonly hostNetwork: boolean;
+}
+
+export interface WorkloadFacts extends WorkloadInventory {
   readonly ingress: DirectionFacts;
   readonly egress: DirectionFacts;
 }
@@ -62,10 +66,19 @@ export interface NamespaceFacts {
   readonly defaultDeny: Readonly<Record<Direction, readonly string[]>>;
 }
 
-export interface AuditFacts {
+/**
+ * Facts that need no allow set: the policies, pods, workloads and namespaces. Available for every cluster,
+ * including one beyond the engine's limits, so the policy-level checks can always run.
+ */
+export interface PolicyFacts {
+  readonly analysis: PolicyAnalysis;
+  readonly workloads: ReadonlyMap<string, WorkloadInventory>;
+  readonly namespaces: ReadonlyMap<string, NamespaceFacts>;
+}
+
+export interface AuditFacts extends PolicyFacts {
   readonly analysis: ClusterAnalysis;
   readonly workloads: ReadonlyMap<string, WorkloadFacts>;
-  readonly namespaces: ReadonlyMap<string, NamespaceFacts>;
   /** Workload keys behind peer classes, other than `self`, sorted; at most `limit` (default all). */
   peerWorkloads(classes: Bitset, self: string, limit?: number): string[];
   /** How many workloads outside one namespace are behind peer classes (memoised per peer set). */
@@ -208,7 +221,7 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
     if (!u) unions.set(key, (u = Bitset.union([...new Set(rows)])));
     return u;
   };
-  const direction = (key: string, ids: number[], covs: readonly DirectionCoverage[], reach: readonly Bitset[], d: Direction): DirectionFacts => {
+  const direction = (key: string, ids: readonly number[], covs: readonly DirectionCoverage[], reach: readonly Bitset[], d: Direction): DirectionFacts => {
     const maps = ids.map((c) => covs[c]!.allow);
     const uniq = (xs: string[]) => [...new Set(xs)].sort();
     const peerClasses = unionOfRows(ids.map((c) => reach[c]!));
@@ -227,21 +240,39 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       ...internetOf(maps),
     };
   };
+  const policyFacts = computePolicyFacts(analysis, byWorkload);
   const workloads = new Map<string, WorkloadFacts>();
+  for (const w of policyFacts.workloads.values()) {
+    workloads.set(w.key, {
+      ...w,
+      ingress: direction(w.key, w.classes, analysis.ingress, intoOf, 'ingress'),
+      egress: direction(w.key, w.classes, analysis.egress, outOf, 'egress'),
+    });
+  }
+  /** A namespace reached only through the workload's own pods does not count as a peer namespace. */
+  /** `found` is shared between workloads: a copy is made when the workload's own namespace must go. */
+  function namespacesWithout(found: ReadonlySet<string>, bits: Bitset, own: readonly number[], self: string): ReadonlySet<string> {
+    const ns = parseWorkloadKey(self)!.namespace;
+    if (!found.has(ns)) return found;
+    const range = analysis.index.namespaceRange.get(ns)!;
+    for (let c = bits.nextSetBit(range[0]); c >= 0 && c < range[1]; c = bits.nextSetBit(c + 1)) {
+      if (!own.includes(c) || classes[c]!.workloads.length > 1) return found;
+    }
+    const copy = new Set(found);
+    copy.delete(ns);
+    return copy;
+  }
+  return { analysis, workloads, namespaces: policyFacts.namespaces, peerWorkloads, countPeerWorkloadsOutside };
+}
+
+/** The policy-level facts: workloads with their pods and classes, namespaces with their default-deny posture. */
+export function computePolicyFacts(analysis: PolicyAnalysis, byWorkload: ReadonlyMap<string, number[]> = workloadClasses(analysis)): PolicyFacts {
+  const { classes } = analysis;
+  const workloads = new Map<string, WorkloadInventory>();
   for (const [key, ids] of [...byWorkload.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const ref = parseWorkloadKey(key)!;
     const pods = ids.flatMap((c) => classes[c]!.pods.filter((p) => p.workloadKey === key));
-    workloads.set(key, {
-      key,
-      namespace: ref.namespace,
-      name: ref.name,
-      kind: ref.kind,
-      pods,
-      classes: ids,
-      hostNetwork: pods.some((p) => p.hostNetwork),
-      ingress: direction(key, ids, analysis.ingress, intoOf, 'ingress'),
-      egress: direction(key, ids, analysis.egress, outOf, 'egress'),
-    });
+    workloads.set(key, { key, namespace: ref.namespace, name: ref.name, kind: ref.kind, pods, classes: ids, hostNetwork: pods.some((p) => p.hostNetwork) });
   }
   const namespaces = new Map<string, NamespaceFacts>();
   const npsByNs = new Map<string, typeof analysis.model.networkPolicies[number][]>();
@@ -251,7 +282,7 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
     if (list) list.push(p);
     else npsByNs.set(p.namespace, [p]);
   }
-  const workloadsByNs = new Map<string, WorkloadFacts[]>();
+  const workloadsByNs = new Map<string, WorkloadInventory[]>();
   for (const w of workloads.values()) {
     const list = workloadsByNs.get(w.namespace);
     if (list) list.push(w);
@@ -271,18 +302,5 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       },
     });
   }
-  /** A namespace reached only through the workload's own pods does not count as a peer namespace. */
-  /** `found` is shared between workloads: a copy is made when the workload's own namespace must go. */
-  function namespacesWithout(found: ReadonlySet<string>, bits: Bitset, own: readonly number[], self: string): ReadonlySet<string> {
-    const ns = parseWorkloadKey(self)!.namespace;
-    if (!found.has(ns)) return found;
-    const range = analysis.index.namespaceRange.get(ns)!;
-    for (let c = bits.nextSetBit(range[0]); c >= 0 && c < range[1]; c = bits.nextSetBit(c + 1)) {
-      if (!own.includes(c) || classes[c]!.workloads.length > 1) return found;
-    }
-    const copy = new Set(found);
-    copy.delete(ns);
-    return copy;
-  }
-  return { analysis, workloads, namespaces, peerWorkloads, countPeerWorkloadsOutside };
+  return { analysis, workloads, namespaces };
 }

@@ -1,5 +1,5 @@
 /** A check: metadata (id, rationale, remediation, controls, severity) plus logic over audit facts. */
-import type { AuditFacts } from './audit-facts.js';
+import type { AuditFacts, PolicyFacts } from './audit-facts.js';
 import type { AuditSettings } from './audit-settings.js';
 import type { ControlId } from './controls.js';
 import type { Severity } from './severity.js';
@@ -27,16 +27,16 @@ export interface PreviousPeriodCounts {
   readonly byNamespace: Readonly<Record<string, number>>;
 }
 
-export interface CheckContext {
+export interface CheckContext<F extends PolicyFacts = AuditFacts> {
   readonly cluster: string;
-  readonly facts: AuditFacts;
+  readonly facts: F;
   readonly settings: AuditSettings;
   readonly previous?: PreviousPeriodCounts;
   /** ISO date of the audit (for expiry checks). */
   readonly today: string;
 }
 
-export interface Check {
+interface CheckMeta {
   readonly id: string;
   readonly title: string;
   readonly category: CheckCategory;
@@ -48,5 +48,18 @@ export interface Check {
   /** A ready-to-apply YAML snippet, where one fits. */
   readonly snippet?: string;
   readonly controls: readonly ControlId[];
-  run(ctx: CheckContext): FindingDraft[];
 }
+
+/** A check over the policies, pods and namespaces only: it runs on every cluster, beyond the engine's limits too. */
+export interface PolicyCheck extends CheckMeta {
+  readonly needs: 'policies';
+  run(ctx: CheckContext<PolicyFacts>): FindingDraft[];
+}
+
+/** A check over the engine's effective allow sets or pod-to-pod reach: it runs only on a complete analysis. */
+export interface AllowSetCheck extends CheckMeta {
+  readonly needs: 'allow-sets';
+  run(ctx: CheckContext<AuditFacts>): FindingDraft[];
+}
+
+export type Check = PolicyCheck | AllowSetCheck;

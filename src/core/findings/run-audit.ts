@@ -2,11 +2,11 @@
  * The audit: run every enabled check over the facts of one analysed snapshot, apply severity overrides
  * and exceptions, and summarise. Pure: the caller passes the date.
  */
-import type { ClusterAnalysis } from '../engine/analyse-cluster.js';
+import { isCompleteAnalysis, type ClusterAnalysis, type PolicyAnalysis } from '../engine/analyse-cluster.js';
 import { sha256 } from '../model/canonical-json.js';
-import { computeAuditFacts, type AuditFacts } from './audit-facts.js';
+import { computeAuditFacts, computePolicyFacts, type AuditFacts, type PolicyFacts } from './audit-facts.js';
 import type { AuditSettings, ExceptionRule } from './audit-settings.js';
-import type { PreviousPeriodCounts } from './check.js';
+import type { Check, CheckContext, PreviousPeriodCounts } from './check.js';
 import { CHECKS } from './check-registry.js';
 import { daysLeft, isExpired, matchingException } from './exceptions.js';
 import { containment, workloadExposure, type ScoreSummary, type WorkloadExposure } from './exposure.js';
@@ -26,25 +26,41 @@ export interface NamespaceSummary {
   readonly containment: ScoreSummary;
 }
 
-export interface AuditSummary {
+/** What an audit says of a cluster whatever the engine could analyse: counts, findings, checks, exceptions. */
+export interface PolicyAuditSummary {
   readonly cluster: string;
   readonly takenAt: string;
   readonly namespaces: number;
   readonly workloads: number;
   readonly pods: number;
   readonly policies: { readonly networkPolicies: number; readonly adminNetworkPolicies: number; readonly baselineAdminNetworkPolicies: number };
-  readonly namespacesWithFullDefaultDeny: number;
-  readonly podsIsolatedIngress: number;
-  readonly podsIsolatedEgress: number;
-  readonly workloadsInternetIngress: number;
-  readonly workloadsInternetEgress: number;
   readonly unlabeledPods: number;
   /** Unsuppressed findings per severity. */
   readonly findingsBySeverity: Readonly<Record<Severity, number>>;
   readonly suppressedFindings: number;
   readonly checks: readonly { readonly id: string; readonly findings: number; readonly suppressed: number; readonly passed: boolean }[];
   readonly exceptions: { readonly active: number; readonly expired: number; readonly expiringSoon: readonly (ExceptionRule & { daysLeft: number })[] };
+}
+
+export interface AuditSummary extends PolicyAuditSummary {
+  readonly namespacesWithFullDefaultDeny: number;
+  readonly podsIsolatedIngress: number;
+  readonly podsIsolatedEgress: number;
+  readonly workloadsInternetIngress: number;
+  readonly workloadsInternetEgress: number;
   readonly containment: ScoreSummary;
+}
+
+/**
+ * The audit of a cluster beyond the engine's limits: the policy-level checks ran (their findings are as
+ * exact as in a complete audit); the checks over allow sets and reach did not, and no score is given.
+ */
+export interface PolicyAuditResult {
+  readonly findings: readonly Finding[];
+  readonly summary: PolicyAuditSummary;
+  /** The checks that did not run, and why (the engine's explanation). */
+  readonly notRun: { readonly checks: readonly string[]; readonly reason: string };
+  readonly facts: PolicyFacts;
 }
 
 export interface AuditResult {
@@ -72,11 +88,49 @@ export function fingerprint(parts: { check: string; cluster: string; namespace?:
 export function runAudit(input: AuditInput): AuditResult {
   const { cluster, settings, today } = input;
   const facts = computeAuditFacts(input.analysis);
+  const { findings, checkStats } = runChecks(CHECKS, { cluster, facts, settings, today, ...(input.previous ? { previous: input.previous } : {}) });
+  const exposure = workloadExposure(facts);
+  const namespaces = summariseNamespaces(facts, exposure);
+  const podsWhere = (pred: (w: typeof facts.workloads extends ReadonlyMap<string, infer W> ? W : never) => boolean) =>
+    [...facts.workloads.values()].filter(pred).reduce((n, w) => n + w.pods.length, 0);
+  const summary: AuditSummary = {
+    ...policySummary(input, facts, findings, checkStats),
+    namespacesWithFullDefaultDeny: namespaces.filter((n) => n.defaultDeny === 'both' && !n.neutralised).length,
+    podsIsolatedIngress: podsWhere((w) => w.ingress.isolated),
+    podsIsolatedEgress: podsWhere((w) => w.egress.isolated),
+    workloadsInternetIngress: exposure.filter((e) => e.internetIngress).length,
+    workloadsInternetEgress: exposure.filter((e) => e.internetEgress).length,
+    containment: containment(exposure),
+  };
+  return { findings, summary, exposure, namespaces, facts };
+}
+
+export interface PolicyAuditInput extends Omit<AuditInput, 'analysis'> {
+  readonly analysis: PolicyAnalysis;
+  /** Why the allow sets were not computed (the engine's explanation of the limit it stopped at). */
+  readonly stoppedBecause: string;
+}
+
+/** The policy-level part of an audit, for a cluster the engine stopped on (see PolicyAuditResult). */
+export function runPolicyAudit(input: PolicyAuditInput): PolicyAuditResult {
+  const { cluster, settings, today } = input;
+  const facts = computePolicyFacts(input.analysis);
+  const policyChecks = CHECKS.filter((c) => c.needs === 'policies');
+  const { findings, checkStats } = runChecks(policyChecks, { cluster, facts, settings, today, ...(input.previous ? { previous: input.previous } : {}) });
+  const notRun = CHECKS.filter((c) => c.needs !== 'policies' && !settings.disabledChecks.includes(c.id)).map((c) => c.id);
+  return { findings, summary: policySummary(input, facts, findings, checkStats), notRun: { checks: notRun, reason: input.stoppedBecause }, facts };
+}
+
+type CheckStat = PolicyAuditSummary['checks'][number];
+
+/** Runs the enabled checks, applies severity overrides and exceptions, and sorts the findings. */
+function runChecks<F extends PolicyFacts>(checks: readonly Check[], ctx: CheckContext<F>): { findings: Finding[]; checkStats: CheckStat[] } {
+  const { cluster, settings, today } = ctx;
   const findings: Finding[] = [];
-  const checkStats: { id: string; findings: number; suppressed: number; passed: boolean }[] = [];
-  for (const check of CHECKS) {
+  const checkStats: CheckStat[] = [];
+  for (const check of checks) {
     if (settings.disabledChecks.includes(check.id)) continue;
-    const drafts = check.run({ cluster, facts, settings, today, ...(input.previous ? { previous: input.previous } : {}) });
+    const drafts = check.needs === 'policies' ? check.run(ctx) : check.run(withAllowSets(ctx));
     const base = settings.severityOverrides[check.id] ?? check.defaultSeverity;
     let suppressedCount = 0;
     for (const d of drafts) {
@@ -105,15 +159,21 @@ export function runAudit(input: AuditInput): AuditResult {
       (a.namespace ?? '').localeCompare(b.namespace ?? '') ||
       a.message.localeCompare(b.message),
   );
-  const exposure = workloadExposure(facts);
-  const namespaces = summariseNamespaces(facts, exposure);
-  const model = input.analysis.model;
+  return { findings, checkStats };
+}
+
+/** The context of a check over allow sets: only complete facts qualify (runPolicyAudit never runs such a check). */
+function withAllowSets(ctx: CheckContext<PolicyFacts>): CheckContext<AuditFacts> {
+  if (!isCompleteAnalysis(ctx.facts.analysis)) throw new Error('a check over allow sets was given a policy analysis only');
+  return ctx as CheckContext<AuditFacts>;
+}
+
+function policySummary(input: Omit<AuditInput, 'analysis'>, facts: PolicyFacts, findings: readonly Finding[], checks: CheckStat[]): PolicyAuditSummary {
+  const { cluster, settings, today } = input;
+  const model = facts.analysis.model;
   const allPods = [...facts.workloads.values()].flatMap((w) => w.pods);
-  const podsWhere = (pred: (w: typeof facts.workloads extends ReadonlyMap<string, infer W> ? W : never) => boolean) =>
-    [...facts.workloads.values()].filter(pred).reduce((n, w) => n + w.pods.length, 0);
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s && !f.suppressed).length])) as Record<Severity, number>;
   const activeExceptions = settings.exceptions.filter((e) => !isExpired(e, today) && (!e.cluster || e.cluster === cluster));
-  const summary: AuditSummary = {
+  return {
     cluster,
     takenAt: input.takenAt,
     namespaces: facts.namespaces.size,
@@ -124,23 +184,16 @@ export function runAudit(input: AuditInput): AuditResult {
       adminNetworkPolicies: model.adminPolicies.length,
       baselineAdminNetworkPolicies: model.baselinePolicy ? 1 : 0,
     },
-    namespacesWithFullDefaultDeny: namespaces.filter((n) => n.defaultDeny === 'both' && !n.neutralised).length,
-    podsIsolatedIngress: podsWhere((w) => w.ingress.isolated),
-    podsIsolatedEgress: podsWhere((w) => w.egress.isolated),
-    workloadsInternetIngress: exposure.filter((e) => e.internetIngress).length,
-    workloadsInternetEgress: exposure.filter((e) => e.internetEgress).length,
     unlabeledPods: allPods.filter((p) => Object.keys(p.labels).length === 0).length,
-    findingsBySeverity: bySeverity,
+    findingsBySeverity: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s && !f.suppressed).length])) as Record<Severity, number>,
     suppressedFindings: findings.filter((f) => f.suppressed).length,
-    checks: checkStats,
+    checks,
     exceptions: {
       active: activeExceptions.length,
       expired: settings.exceptions.filter((e) => isExpired(e, today) && (!e.cluster || e.cluster === cluster)).length,
       expiringSoon: activeExceptions.map((e) => ({ ...e, daysLeft: daysLeft(e, today) })).filter((e) => e.daysLeft <= settings.expiringSoonDays),
     },
-    containment: containment(exposure),
   };
-  return { findings, summary, exposure, namespaces, facts };
 }
 
 function summariseNamespaces(facts: AuditFacts, exposure: readonly WorkloadExposure[]): NamespaceSummary[] {

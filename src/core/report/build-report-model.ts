@@ -10,7 +10,7 @@ import { CHECKS, findCheck } from '../findings/check-registry.js';
 import { CONTROLS, CONTROL_IDS, controlLabel } from '../findings/controls.js';
 import { daysLeft, isExpired } from '../findings/exceptions.js';
 import type { Finding } from '../findings/finding.js';
-import type { AuditResult } from '../findings/run-audit.js';
+import type { AuditResult, PolicyAuditResult } from '../findings/run-audit.js';
 import { SEVERITIES, severityRank, type Severity } from '../findings/severity.js';
 import type { WorkloadConnectivity } from '../engine/workload-connectivity.js';
 import { formatConnectionSet } from '../model/connection-set.js';
@@ -29,12 +29,13 @@ import type {
   NamespaceRow,
   PolicyAppendixRow,
   PolicyChangeView,
+  PolicyLevelSection,
   ReportModel,
   ReportPeriod,
   SeverityGroup,
   TrendSeries,
 } from './report-model.js';
-import { combineFigures, grade, inScope, percent, scopedFigures, scopedFindings, type NamespaceScope, type ScopedFigures } from './scoped-figures.js';
+import { combineFigures, grade, inScope, percent, policyLevelFigures, scopedFigures, scopedFindings, type NamespaceScope, type ScopedFigures } from './scoped-figures.js';
 
 export interface AnalysedSnapshot {
   readonly meta: { readonly id: string; readonly takenAt: string; readonly contentHash: string; readonly serverVersion?: string; readonly failures: readonly string[] };
@@ -43,12 +44,16 @@ export interface AnalysedSnapshot {
   readonly connectivity: WorkloadConnectivity;
 }
 
-/** A stored snapshot the engine stopped on (beyond its class cap or pair-cell limit): no figures, the reason instead. */
+/**
+ * A stored snapshot the engine stopped on (beyond its class cap or pair-cell limit): no score or reach
+ * figures, the reason instead, and the findings of the checks that need no allow set.
+ */
 export interface UnanalysedSnapshot {
   readonly id: string;
   readonly takenAt: string;
   readonly contentHash: string;
   readonly reason: string;
+  readonly policyAudit: PolicyAuditResult;
 }
 
 export interface ClusterPeriodData {
@@ -156,6 +161,14 @@ function findingView(f: Finding, previous: ReadonlySet<string> | undefined): Fin
     suppressed: f.suppressed,
     ...(f.suppression ? { suppression: f.suppression } : {}),
     ...(previous ? { status: previous.has(f.fingerprint) ? ('persisting' as const) : ('new' as const) } : {}),
+  };
+}
+
+/** The policy-level checks' findings of a cluster beyond the engine's limits, and the checks that did not run. */
+function policyLevelView(audit: PolicyAuditResult, scope: NamespaceScope, previous: ReadonlySet<string> | undefined): PolicyLevelSection {
+  return {
+    findings: scopedFindings(audit, scope).map((f) => findingView(f, previous)),
+    notRun: audit.notRun.checks.map((id) => ({ check: id, title: findCheck(id)?.title ?? id })),
   };
 }
 
@@ -367,12 +380,27 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
   const exceptions = exceptionViews(o.settings, o.today, views);
   const sections: ClusterSection[] = clusters.map((c) => {
     if (!c.current) {
+      const missingReason = c.missingReason ?? `no snapshot was taken between ${o.period.from} and ${o.period.to}`;
+      if (c.unanalysed) {
+        // beyond the engine's limits: the counts and the policy-level findings, no score, nothing estimated
+        const policyAudit = c.unanalysed.policyAudit;
+        const prev = c.previous ? new Set(c.previous.audit.findings.map((f) => f.fingerprint)) : undefined;
+        return {
+          cluster: c.cluster,
+          status: 'missing',
+          missingKind: 'not-analysed',
+          missingReason,
+          unanalysedSnapshot: { id: c.unanalysed.id, takenAt: c.unanalysed.takenAt, contentHash: c.unanalysed.contentHash },
+          ...policyLevelFigures(policyAudit, scope),
+          namespaceRows: [],
+          policyLevel: policyLevelView(policyAudit, scope, prev),
+        };
+      }
       return {
         cluster: c.cluster,
         status: 'missing',
-        missingKind: c.unanalysed ? 'not-analysed' : 'no-snapshot',
-        missingReason: c.missingReason ?? `no snapshot was taken between ${o.period.from} and ${o.period.to}`,
-        ...(c.unanalysed ? { unanalysedSnapshot: { id: c.unanalysed.id, takenAt: c.unanalysed.takenAt, contentHash: c.unanalysed.contentHash } } : {}),
+        missingKind: 'no-snapshot',
+        missingReason,
         namespaces: 0, workloads: 0, pods: 0, policies: 0,
         findings: Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>,
         namespaceRows: [],

@@ -99,6 +99,16 @@ export interface ClusterSection {
   readonly policies: number;
   readonly findings: Readonly<Record<Severity, number>>;
   readonly namespaceRows: readonly NamespaceRow[];
+  /**
+   * With missingKind not-analysed: the findings of the checks that need no allow set (they ran), and the
+   * checks that did not; the counts above are then the policy-level ones (no score is given).
+   */
+  readonly policyLevel?: PolicyLevelSection;
+}
+
+export interface PolicyLevelSection {
+  readonly findings: readonly FindingView[];
+  readonly notRun: readonly { readonly check: string; readonly title: string }[];
 }
 
 export interface FindingView {

@@ -2,7 +2,7 @@
  * The numbers a report shows for one cluster's audit, optionally limited to some namespaces (an email
  * channel's view). Cluster-scoped findings (admin policies) count only when nothing is filtered out.
  */
-import type { AuditResult } from '../findings/run-audit.js';
+import type { AuditResult, PolicyAuditResult } from '../findings/run-audit.js';
 import { SEVERITIES, type Severity } from '../findings/severity.js';
 import { grade } from '../findings/exposure.js';
 import type { Finding } from '../findings/finding.js';
@@ -29,13 +29,13 @@ export interface ScopedFigures {
   readonly findings: Readonly<Record<Severity, number>>;
 }
 
-export function inScope(scope: NamespaceScope, audit: AuditResult, namespace: string | undefined): boolean {
+export function inScope(scope: NamespaceScope, audit: AuditResult | PolicyAuditResult, namespace: string | undefined): boolean {
   if (!scope) return true;
   if (namespace === undefined) return false;
   return scope(namespace, audit.facts.analysis.model.namespaces.get(namespace)?.labels ?? {});
 }
 
-export function scopedFindings(audit: AuditResult, scope: NamespaceScope): Finding[] {
+export function scopedFindings(audit: AuditResult | PolicyAuditResult, scope: NamespaceScope): Finding[] {
   return audit.findings.filter((f) => inScope(scope, audit, f.namespace));
 }
 
@@ -66,6 +66,30 @@ export function scopedFigures(audit: AuditResult, scope: NamespaceScope): Scoped
     podsIsolatedBoth: pods((w) => w.ingress.isolated && w.egress.isolated),
     workloadsInternetIngress: exposure.filter((e) => e.internetIngress).length,
     unlabeledPods: workloads.flatMap((w) => w.pods).filter((p) => Object.keys(p.labels).length === 0).length,
+    policies:
+      model.networkPolicies.filter((p) => inScope(scope, audit, p.namespace)).length +
+      (scope ? 0 : model.adminPolicies.length + (model.baselinePolicy ? 1 : 0)),
+    findings: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>,
+  };
+}
+
+/** What a report can count for a cluster audited at policy level only (beyond the engine's limits). */
+export interface PolicyLevelFigures {
+  readonly namespaces: number;
+  readonly workloads: number;
+  readonly pods: number;
+  readonly policies: number;
+  readonly findings: Readonly<Record<Severity, number>>;
+}
+
+export function policyLevelFigures(audit: PolicyAuditResult, scope: NamespaceScope): PolicyLevelFigures {
+  const workloads = [...audit.facts.workloads.values()].filter((w) => inScope(scope, audit, w.namespace));
+  const findings = scopedFindings(audit, scope).filter((f) => !f.suppressed);
+  const model = audit.facts.analysis.model;
+  return {
+    namespaces: [...audit.facts.namespaces.values()].filter((n) => n.workloads.length > 0 && inScope(scope, audit, n.name)).length,
+    workloads: workloads.length,
+    pods: workloads.reduce((n, w) => n + w.pods.length, 0),
     policies:
       model.networkPolicies.filter((p) => inScope(scope, audit, p.namespace)).length +
       (scope ? 0 : model.adminPolicies.length + (model.baselinePolicy ? 1 : 0)),

@@ -1,7 +1,7 @@
 /**
  * Graceful degradation in a fleet report: a cluster whose stored snapshot is beyond the engine's class cap
- * is shown as "stored, not analysed" with the cap's explanation, and the other clusters are reported in
- * full. `netpol-audit report` as a process over a real SQLite history.
+ * is shown as "stored, not analysed" with the cap's explanation and the findings of its policy-level checks,
+ * and the other clusters are reported in full. `netpol-audit report` as a process over a real SQLite history.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,9 +72,15 @@ describe('report with a cluster beyond the class cap', () => {
     // prod is analysed as usual; nothing is invented for pinned
     expect(existsSync(join(out, 'connectivity-prod.csv'))).toBe(true);
     expect(existsSync(join(out, 'connectivity-pinned.csv'))).toBe(false);
-    const findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as { findings: { cluster: string }[] };
-    expect(findings.findings.length).toBeGreaterThan(0);
-    expect(findings.findings.every((f) => f.cluster === 'prod')).toBe(true);
+    // pinned still gets the findings of the checks that need no allow set, and says which checks did not run
+    expect(html).toContain('Findings of the policy-level checks');
+    expect(html).toContain('namespace pinned has default-deny: none');
+    expect(html).toMatch(/these checks did not run: [^.]*\(<span class="mono">pod-not-isolated<\/span>\)/);
+    const findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as { findings: { cluster: string; check: string; controls: string[] }[] };
+    expect(findings.findings.some((f) => f.cluster === 'prod')).toBe(true);
+    const pinned = findings.findings.filter((f) => f.cluster === 'pinned');
+    expect(pinned.find((f) => f.check === 'default-deny-missing')?.controls).toContain('CIS Kubernetes Benchmark 5.3.2');
+    expect(pinned.map((f) => f.check)).not.toContain('pod-not-isolated');
 
     // the stored snapshot is untouched, and a higher cap analyses it
     const list = JSON.parse((await runCliProcess(['history', 'list', '--store', store, '--cluster', 'pinned', '-o', 'json'], env)).stdout) as unknown[];

@@ -2,7 +2,7 @@
  * `run` cycles against a real SQLite history: snapshots stored with one line per cluster, a period's report
  * produced once, a failing step keeping what earlier steps produced, and concurrent runs excluded by the lock.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,8 @@ import type { HistoryStore } from '../../../src/adapters/store/history-store.js'
 import { openSqliteHistoryStore } from '../../../src/adapters/store/sqlite-history-store.js';
 import { snapshotFromManifests } from '../../../src/app/manifest-snapshot.js';
 import { runCycle, type RunCycleDeps, type RunOptions } from '../../../src/app/run-cycle.js';
+import { auditLine } from '../../../src/app/run-deps.js';
+import { loadConfig } from '../../../src/config/load-config.js';
 import type { ReportPeriod } from '../../../src/core/report/report-model.js';
 
 const NOW = new Date('2026-10-02T06:00:00.000Z'); // 2026-Q3 has closed
@@ -30,7 +32,7 @@ function deps(s: HistoryStore, over: Partial<RunCycleDeps> = {}) {
   const d: RunCycleDeps = {
     store: s,
     collect: async () => [await collectShop('prod', NOW.toISOString()), { cluster: 'edge', ok: false, reason: 'connect ECONNREFUSED 127.0.0.1:6443', durationMs: 3 }],
-    auditLine: () => 'containment 56.3 (F)',
+    auditLine: () => ({ text: 'containment 56.3 (F)', complete: true }),
     reportClusters: async () => ['prod'],
     produceReport: async (period: ReportPeriod, clusters: readonly string[]) => {
       produced.push({ period: period.label, clusters });
@@ -46,6 +48,30 @@ function deps(s: HistoryStore, over: Partial<RunCycleDeps> = {}) {
 const opts = (over: Partial<RunOptions> = {}): RunOptions => ({ snapshot: true, report: true, force: false, periodKind: 'quarter', waitMs: 0, lockTtlMs: 60_000, owner: 'test:1', ...over });
 
 describe('run cycle', () => {
+  it('stores a snapshot beyond the engine limits, prints its policy-level audit, and does not call the run a success', async () => {
+    const s = await store();
+    const dir = mkdtempSync(join(tmpdir(), 'npa-run-limit-'));
+    writeFileSync(join(dir, 'netpol-audit.yaml'), 'engine: { maxClasses: 2 }\n');
+    const config = await loadConfig({ env: {}, cwd: dir });
+    const { d } = deps(s, {
+      collect: async () => [await collectShop('prod', NOW.toISOString())],
+      auditLine: (snapshot) => auditLine(config, snapshot, '2026-10-02'),
+    });
+    const r = await runCycle(d, opts({ report: false }));
+    expect(r.clusters).toHaveLength(1);
+    expect(r.clusters[0]!.line).toMatch(
+      /^prod: snapshot 1 stored \(9 pods, 10 policies\); not analysed \(\d+ pod classes, cap 2\): policy-level checks only, 0 critical, \d+ high, \d+ medium, \d+ low findings; 6 checks over allow sets not run$/,
+    );
+    expect(r.exitCode).toBe(3);
+    // the snapshot is stored all the same, and a complete audit line is given without the limit
+    expect(await s.listSnapshots({ cluster: 'prod' })).toHaveLength(1);
+    expect(auditLine(await loadConfig({ env: {}, cwd: mkdtempSync(join(tmpdir(), 'npa-run-nolimit-')) }), (await collectShop('prod', NOW.toISOString())).snapshot, '2026-10-02')).toMatchObject({
+      text: expect.stringMatching(/^containment \d+(\.\d)? \([A-F]\); /),
+      complete: true,
+    });
+    await s.close();
+  });
+
   it('stores snapshots, records failed clusters, and reports the last closed period once', async () => {
     const s = await store();
     await s.saveSnapshot((await collectShop('prod', '2026-09-15T00:00:00.000Z')).snapshot);

@@ -84,8 +84,35 @@ describe('netpol-audit audit at the engine limits', () => {
     expect(r.stderr).toContain('more than the limit of 1;');
     expect(r.stderr).toContain('--max-pair-cells');
     expect((await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-pair-cells', '1000000'])).code).toBe(0);
+    // the policy-level checks still ran: their findings are printed, the others are named as not run
+    expect(r.stdout).toContain('NOT ANALYSED — policy-level checks only, no containment score');
+    expect(r.stdout).toMatch(/^Not run \(they need the effective allow sets\): .*pod-not-isolated/m);
+    expect(r.stderr).toMatch(/only the policy-level checks ran; not run: .*workload-cross-namespace-exposed/);
     const bad = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-pair-cells', '1.5']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('expected a whole number of cells >= 1, got "1.5"');
+  });
+
+  it('beyond a limit, reports exactly the policy-level findings of a complete audit, in every format, and never passes', async () => {
+    const full = await runCliCaptured(['audit', '--manifests', 'examples/shop', '-o', 'json']);
+    expect(full.code).toBe(0);
+    const complete = JSON.parse(full.stdout) as { findings: { check: string; fingerprint: string }[]; summary: { complete: boolean } };
+    expect(complete.summary.complete).toBe(true);
+    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1', '-o', 'json', '--fail-on', 'critical']);
+    expect(r.code).toBe(2);
+    const partial = JSON.parse(r.stdout) as { findings: { check: string; fingerprint: string }[]; summary: { complete: boolean; pods: number; notRun: { checks: string[]; reason: string } } };
+    expect(partial.summary).toMatchObject({ complete: false, notRun: { reason: expect.stringContaining('more than the cap of 1') } });
+    expect(partial.summary.notRun.checks).toEqual(CHECKS.filter((c) => c.needs === 'allow-sets').map((c) => c.id));
+    // the same findings as the complete audit gives for the policy-level checks, fingerprints included
+    const policyLevel = new Set(CHECKS.filter((c) => c.needs === 'policies').map((c) => c.id));
+    const expected = complete.findings.filter((f) => policyLevel.has(f.check));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(partial.findings).toEqual(expected);
+    const sarif = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1', '-o', 'sarif']);
+    expect(sarif.code).toBe(2);
+    const run = (JSON.parse(sarif.stdout) as { runs: { invocations?: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[]; results: unknown[] }[] }).runs[0]!;
+    expect(run.invocations?.[0]?.executionSuccessful).toBe(false);
+    expect(run.invocations?.[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/not analysed, policy-level checks only/);
+    expect(run.results).toHaveLength(expected.length);
   });
 });

@@ -1,7 +1,8 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { AllowSetCheck, FindingDraft } from '../check.js';
 
-export const defaultDenyEgressWithoutDns: Check = {
+export const defaultDenyEgressWithoutDns: AllowSetCheck = {
   id: 'default-deny-egress-without-dns',
+  needs: 'allow-sets',
   title: 'Egress default-deny without a DNS allowance',
   category: 'isolation',
   defaultSeverity: 'medium',

@@ -1,8 +1,9 @@
-import type { Check } from '../check.js';
+import type { PolicyCheck } from '../check.js';
 import { lowerSeverity } from '../severity.js';
 
-export const defaultDenyMissing: Check = {
+export const defaultDenyMissing: PolicyCheck = {
   id: 'default-deny-missing',
+  needs: 'policies',
   title: 'Namespace without default-deny',
   category: 'isolation',
   defaultSeverity: 'high',

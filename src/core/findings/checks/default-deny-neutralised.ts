@@ -1,8 +1,9 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { AllowSetCheck, FindingDraft } from '../check.js';
 import { lowerSeverity } from '../severity.js';
 
-export const defaultDenyNeutralised: Check = {
+export const defaultDenyNeutralised: AllowSetCheck = {
   id: 'default-deny-neutralised',
+  needs: 'allow-sets',
   title: 'Default-deny neutralised by an allow-all policy',
   category: 'isolation',
   defaultSeverity: 'high',

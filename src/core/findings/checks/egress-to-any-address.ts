@@ -1,8 +1,9 @@
-import type { Check } from '../check.js';
+import type { PolicyCheck } from '../check.js';
 import { anyAddressRules } from './any-address-rules.js';
 
-export const egressToAnyAddress: Check = {
+export const egressToAnyAddress: PolicyCheck = {
   id: 'egress-to-any-address',
+  needs: 'policies',
   title: 'Egress allowed to any address',
   category: 'exposure',
   defaultSeverity: 'medium',

@@ -1,7 +1,8 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 
-export const exceptionExpired: Check = {
+export const exceptionExpired: PolicyCheck = {
   id: 'exception-expired',
+  needs: 'policies',
   title: 'Expired exception',
   category: 'governance',
   defaultSeverity: 'medium',

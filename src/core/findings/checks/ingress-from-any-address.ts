@@ -1,8 +1,9 @@
-import type { Check } from '../check.js';
+import type { PolicyCheck } from '../check.js';
 import { anyAddressRules } from './any-address-rules.js';
 
-export const ingressFromAnyAddress: Check = {
+export const ingressFromAnyAddress: PolicyCheck = {
   id: 'ingress-from-any-address',
+  needs: 'policies',
   title: 'Ingress allowed from any address',
   category: 'exposure',
   defaultSeverity: 'medium',

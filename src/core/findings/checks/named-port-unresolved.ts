@@ -1,9 +1,10 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 import { Bitset } from '../../engine/bitset.js';
 import { adminRules, describePolicy, networkPolicyRules, policyNamespace } from '../policy-walk.js';
 
-export const namedPortUnresolved: Check = {
+export const namedPortUnresolved: PolicyCheck = {
   id: 'named-port-unresolved',
+  needs: 'policies',
   title: 'Named port that resolves on no pod',
   category: 'hygiene',
   defaultSeverity: 'low',
@@ -14,13 +15,22 @@ export const namedPortUnresolved: Check = {
   run({ facts }) {
     const { model, compiler, evaluator, classes } = facts.analysis;
     const out: FindingDraft[] = [];
-    const resolves = (dsts: Bitset, name: string, protocol: string | null) => {
-      let ok = false;
-      dsts.forEach((c) => {
-        if (ok || c >= classes.length) return;
-        ok = (classes[c]!.namedPorts.get(name) ?? []).some((b) => protocol === null || b.protocol === protocol);
-      });
-      return ok;
+    // classes declaring a port name (with any protocol, or with one), built per name on first use:
+    // a rule's destinations then resolve the name when they meet that set, without visiting each class
+    const declaring = new Map<string, Bitset>();
+    const classesDeclaring = (name: string, protocol: string | null): Bitset => {
+      const key = `${name}/${protocol ?? ''}`;
+      let b = declaring.get(key);
+      if (!b) {
+        const ids: number[] = [];
+        for (const c of classes) if ((c.namedPorts.get(name) ?? []).some((x) => protocol === null || x.protocol === protocol)) ids.push(c.id);
+        declaring.set(key, (b = Bitset.fromIndexes(ids)));
+      }
+      return b;
+    };
+    const resolves = (dsts: readonly Bitset[], name: string, protocol: string | null) => {
+      const declared = classesDeclaring(name, protocol);
+      return dsts.some((d) => d.intersects(declared));
     };
     const report = (policy: Parameters<typeof describePolicy>[0], path: string, j: number, name: string, protocol: string | null, where: string) => {
       const ns = policyNamespace(policy);
@@ -34,14 +44,19 @@ export const namedPortUnresolved: Check = {
     for (const ref of networkPolicyRules(model)) {
       (ref.rule.ports ?? []).forEach((port, j) => {
         if (port.kind !== 'named') return;
-        const dsts = ref.direction === 'ingress' ? evaluator.subjectOf(ref.policy) : compiler.networkPolicyRulePeers(ref.policy.namespace, ref.rule).and(compiler.allClasses);
+        const dsts =
+          ref.direction === 'ingress'
+            ? [evaluator.subjectOf(ref.policy)]
+            : ref.rule.peers === null
+              ? [compiler.allClasses]
+              : ref.rule.peers.map((peer) => compiler.networkPolicyPeer(ref.policy.namespace, peer));
         if (!resolves(dsts, port.name, port.protocol)) report(ref.policy, ref.path, j, port.name, port.protocol, ref.direction === 'ingress' ? 'selected pod' : 'destination pod');
       });
     }
     for (const ref of adminRules(model)) {
       (ref.rule.ports ?? []).forEach((port, j) => {
         if (port.kind !== 'named') return;
-        const dsts = ref.direction === 'ingress' ? evaluator.subjectOf(ref.policy) : compiler.adminRulePeers(ref.rule).and(compiler.allClasses);
+        const dsts = [ref.direction === 'ingress' ? evaluator.subjectOf(ref.policy) : compiler.adminRulePeers(ref.rule)];
         if (!resolves(dsts, port.name, port.protocol)) report(ref.policy, ref.path, j, port.name, port.protocol, ref.direction === 'ingress' ? 'subject pod' : 'destination pod');
       });
     }

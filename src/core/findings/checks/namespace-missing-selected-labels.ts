@@ -1,10 +1,11 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 import { NAMESPACE_NAME_LABEL } from '../../model/cluster-model.js';
 import type { LabelSelector } from '../../model/label-selector.js';
 import { describePolicy } from '../policy-walk.js';
 
-export const namespaceMissingSelectedLabels: Check = {
+export const namespaceMissingSelectedLabels: PolicyCheck = {
   id: 'namespace-missing-selected-labels',
+  needs: 'policies',
   title: 'Namespaces missing labels that policies select on',
   category: 'labels',
   defaultSeverity: 'low',

@@ -1,9 +1,10 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 import { adminRules, describePolicy, networkPolicyRules, peerKey, policyNamespace } from '../policy-walk.js';
 import { portsText } from './any-address-rules.js';
 
-export const peerAnyNamespace: Check = {
+export const peerAnyNamespace: PolicyCheck = {
   id: 'peer-any-namespace',
+  needs: 'policies',
   title: 'Peer selecting every namespace',
   category: 'exposure',
   defaultSeverity: 'low',

@@ -1,7 +1,8 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 
-export const podHostNetwork: Check = {
+export const podHostNetwork: PolicyCheck = {
   id: 'pod-host-network',
+  needs: 'policies',
   title: 'Pods on the host network',
   category: 'exposure',
   defaultSeverity: 'high',

@@ -1,9 +1,10 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 import { meaningfulLabelKeys } from '../generated-labels.js';
 import type { LabelSelector } from '../../model/label-selector.js';
 
-export const podLabelsUnreferenced: Check = {
+export const podLabelsUnreferenced: PolicyCheck = {
   id: 'pod-labels-unreferenced',
+  needs: 'policies',
   title: 'Pods no selector can single out',
   category: 'labels',
   defaultSeverity: 'info',

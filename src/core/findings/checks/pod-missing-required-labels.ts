@@ -1,7 +1,8 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 
-export const podMissingRequiredLabels: Check = {
+export const podMissingRequiredLabels: PolicyCheck = {
   id: 'pod-missing-required-labels',
+  needs: 'policies',
   title: 'Pods missing required labels',
   category: 'labels',
   defaultSeverity: 'low',

@@ -1,5 +1,5 @@
 import type { WorkloadFacts, Direction } from '../audit-facts.js';
-import type { Check, FindingDraft } from '../check.js';
+import type { AllowSetCheck, FindingDraft } from '../check.js';
 
 function why(w: WorkloadFacts, d: Direction): string {
   const f = w[d];
@@ -10,8 +10,9 @@ function why(w: WorkloadFacts, d: Direction): string {
   return `its policies allow all ${d} traffic`;
 }
 
-export const podNotIsolated: Check = {
+export const podNotIsolated: AllowSetCheck = {
   id: 'pod-not-isolated',
+  needs: 'allow-sets',
   title: 'Workload not isolated',
   category: 'isolation',
   defaultSeverity: 'medium',

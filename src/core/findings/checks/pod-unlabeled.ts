@@ -1,8 +1,9 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 import { meaningfulLabelKeys } from '../generated-labels.js';
 
-export const podUnlabeled: Check = {
+export const podUnlabeled: PolicyCheck = {
   id: 'pod-unlabeled',
+  needs: 'policies',
   title: 'Pods without labels',
   category: 'labels',
   defaultSeverity: 'low',

@@ -1,7 +1,8 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 
-export const policyCountGrowth: Check = {
+export const policyCountGrowth: PolicyCheck = {
   id: 'policy-count-growth',
+  needs: 'policies',
   title: 'Policy count growth',
   category: 'sprawl',
   defaultSeverity: 'info',

@@ -1,4 +1,4 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 import { canonicalJson } from '../../model/canonical-json.js';
 import type { AdminPolicyModel } from '../../model/admin-network-policy.js';
 import type { NetworkPolicyModel } from '../../model/network-policy.js';
@@ -22,8 +22,9 @@ function plain(v: unknown): unknown {
   return v;
 }
 
-export const policyDuplicate: Check = {
+export const policyDuplicate: PolicyCheck = {
   id: 'policy-duplicate',
+  needs: 'policies',
   title: 'Duplicate policies',
   category: 'sprawl',
   defaultSeverity: 'low',

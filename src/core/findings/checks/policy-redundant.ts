@@ -1,9 +1,10 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { AllowSetCheck, FindingDraft } from '../check.js';
 import { policyImpact } from '../../engine/policy-impact.js';
 import { describePolicy, policyNamespace } from '../policy-walk.js';
 
-export const policyRedundant: Check = {
+export const policyRedundant: AllowSetCheck = {
   id: 'policy-redundant',
+  needs: 'allow-sets',
   title: 'Redundant policies',
   category: 'sprawl',
   defaultSeverity: 'low',

@@ -1,8 +1,9 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 import { describePolicy, policyNamespace } from '../policy-walk.js';
 
-export const policySelectsNothing: Check = {
+export const policySelectsNothing: PolicyCheck = {
   id: 'policy-selects-nothing',
+  needs: 'policies',
   title: 'Policy that selects no pod',
   category: 'sprawl',
   defaultSeverity: 'low',

@@ -1,8 +1,9 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { PolicyCheck, FindingDraft } from '../check.js';
 import { adminRules, describePolicy, networkPolicyRules, peerKey, policyNamespace } from '../policy-walk.js';
 
-export const rulePeerMatchesNothing: Check = {
+export const rulePeerMatchesNothing: PolicyCheck = {
   id: 'rule-peer-matches-nothing',
+  needs: 'policies',
   title: 'Rule peer that matches no pod',
   category: 'sprawl',
   defaultSeverity: 'low',

@@ -1,8 +1,9 @@
 import { Bitset } from '../../engine/bitset.js';
-import type { Check, FindingDraft } from '../check.js';
+import type { AllowSetCheck, FindingDraft } from '../check.js';
 
-export const workloadCrossNamespaceExposed: Check = {
+export const workloadCrossNamespaceExposed: AllowSetCheck = {
   id: 'workload-cross-namespace-exposed',
+  needs: 'allow-sets',
   title: 'Workload reachable from other namespaces',
   category: 'exposure',
   defaultSeverity: 'low',

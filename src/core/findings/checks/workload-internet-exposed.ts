@@ -1,4 +1,4 @@
-import type { Check, FindingDraft } from '../check.js';
+import type { AllowSetCheck, FindingDraft } from '../check.js';
 import { formatConnectionSet } from '../../model/connection-set.js';
 import { formatRange } from '../../model/ip-address.js';
 import { lowerSeverity } from '../severity.js';
@@ -12,8 +12,9 @@ function allPublic(ranges: readonly AddressRange[]): boolean {
   return families.every((f) => size(ranges.filter((r) => r.family === f)) === size(publicParts(familyRange(f))));
 }
 
-export const workloadInternetExposed: Check = {
+export const workloadInternetExposed: AllowSetCheck = {
   id: 'workload-internet-exposed',
+  needs: 'allow-sets',
   title: 'Workload reachable from or reaching the internet',
   category: 'exposure',
   defaultSeverity: 'high',

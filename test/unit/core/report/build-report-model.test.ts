@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { analyseCluster } from '../../../../src/core/engine/analyse-cluster.js';
+import { analyseCluster, analysePolicies } from '../../../../src/core/engine/analyse-cluster.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../../src/core/engine/engine-settings.js';
 import { workloadConnectivity } from '../../../../src/core/engine/workload-connectivity.js';
 import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from '../../../../src/core/findings/audit-settings.js';
-import { runAudit } from '../../../../src/core/findings/run-audit.js';
+import { runAudit, runPolicyAudit } from '../../../../src/core/findings/run-audit.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 import { buildReportModel, type AnalysedSnapshot, type ClusterPeriodData } from '../../../../src/core/report/build-report-model.js';
 import { parsePeriod, previousPeriod, trailingPeriods } from '../../../../src/core/report/report-period.js';
@@ -57,18 +57,28 @@ describe('report model', () => {
     expect(staging.score).toBeUndefined();
   });
 
-  it('keeps a cluster whose snapshot the engine stopped on apart from one without a snapshot, with the snapshot it refers to', () => {
-    const unanalysed = { id: '9', takenAt: '2026-09-29T00:00:00.000Z', contentHash: 'ab'.repeat(32), reason: '30,000 pods fall into 25,000 pod classes, more than the cap of 20,000; ...' };
+  it('keeps a cluster whose snapshot the engine stopped on apart from one without a snapshot, with the snapshot it refers to and its policy-level findings', () => {
+    const reason = '30,000 pods fall into 25,000 pod classes, more than the cap of 20,000; ...';
+    const { snapshot } = snapshotOf(q3, '2026-09-29T00:00:00.000Z');
+    const policyAudit = runPolicyAudit({ cluster: 'pinned', takenAt: snapshot.takenAt, analysis: analysePolicies(buildClusterModel(snapshot).model), settings, today: '2026-10-02', stoppedBecause: reason });
+    const unanalysed = { id: '9', takenAt: snapshot.takenAt, contentHash: 'ab'.repeat(32), reason, policyAudit };
     const m = buildReportModel([...data(), { cluster: 'pinned', unanalysed, missingReason: unanalysed.reason, trend: trend.map((p) => ({ period: p, audit: null })) }], options);
     expect(m.missing.map((x) => [x.cluster, x.kind])).toEqual([
       ['staging', 'no-snapshot'],
       ['pinned', 'not-analysed'],
     ]);
     const pinned = m.clusterSections.find((s) => s.cluster === 'pinned')!;
-    expect(pinned).toMatchObject({ status: 'missing', missingKind: 'not-analysed', missingReason: unanalysed.reason, unanalysedSnapshot: { id: '9', takenAt: unanalysed.takenAt, contentHash: unanalysed.contentHash }, pods: 0 });
+    // counts come from the policies and pods; no score, no namespace rows (they need allow sets)
+    expect(pinned).toMatchObject({ status: 'missing', missingKind: 'not-analysed', missingReason: reason, unanalysedSnapshot: { id: '9', takenAt: snapshot.takenAt, contentHash: unanalysed.contentHash }, namespaces: 2, workloads: 3, pods: 3, policies: 3, namespaceRows: [] });
     expect(pinned.score).toBeUndefined();
-    // the figures are those of prod alone, as without the cluster
+    // ops has no default-deny (suppressed by the exception, so not counted); shop has one
+    expect(pinned.policyLevel!.findings.find((f) => f.check === 'default-deny-missing')).toMatchObject({ namespace: 'ops', suppressed: true });
+    expect(pinned.findings.high).toBe(0);
+    expect(pinned.policyLevel!.notRun.map((c) => c.check)).toEqual(expect.arrayContaining(['pod-not-isolated', 'workload-cross-namespace-exposed', 'policy-redundant']));
+    expect(pinned.policyLevel!.notRun.map((c) => c.check)).not.toContain('default-deny-missing');
+    // the fleet figures are those of prod alone, as without the cluster
     expect(m.overall.score).toBe(model.overall.score);
+    expect(m.keyFigures).toEqual(model.keyFigures);
   });
 
   it('compares key figures with the previous period', () => {
