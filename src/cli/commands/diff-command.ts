@@ -5,6 +5,7 @@ import { diffAnalyses } from '../../core/diff/analysis-diff.js';
 import type { Snapshot } from '../../core/model/snapshot.js';
 import { UserError } from '../../core/model/user-error.js';
 import type { CliContext } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
 import { consoleReporter, type Reporter } from '../console-reporter.js';
 import { addEngineOptions, engineSettingsFrom } from '../engine-options.js';
 import {
@@ -62,6 +63,11 @@ export function diffCommand(ctx: CliContext): Command {
     if (format === 'json') ctx.stdout.write(`${JSON.stringify(driftJson(drift), null, 2)}\n`);
     else if (format === 'md') ctx.stdout.write(formatDriftMd(drift));
     else ctx.stdout.write(formatDriftTxt(drift));
+    if (!drift.complete) {
+      // the policy drift is printed, but connectivity is unknown: never a passing exit code
+      ctx.stderr.write(`netpol-audit: connectivity and exposure not analysed, beyond the engine limits; only the policy drift was computed\n${drift.notAnalysed.map((r) => `  ${r}\n`).join('')}`);
+      process.exitCode = EXIT.usage;
+    }
   });
 }
 

@@ -1,32 +1,48 @@
-/** Drift output: the connectivity `changes` (the diff JSON contract) plus exposure, policy, label and finding sections. */
-import type { Drift } from '../../core/diff/drift.js';
+/**
+ * Drift output: the connectivity `changes` (the diff JSON contract) plus exposure, policy, label and finding
+ * sections. Beyond the engine's limits `changes` and `exposure` are null and `notAnalysed` says why.
+ */
+import type { DriftOutcome } from '../../app/drift-between.js';
+import type { Drift, PolicyDrift } from '../../core/diff/drift.js';
 import { formatFieldChange } from '../../core/diff/object-diff.js';
 import { findingJson } from './audit-formats.js';
 import { connectivityChangesJson, formatConnectivityChangesMd, formatConnectivityChangesTxt } from './diff-formats.js';
 import { mdTable } from './markdown.js';
 
-export function driftJson(d: Drift) {
+export function driftJson(o: DriftOutcome) {
+  const d = o.drift;
   return {
-    changes: connectivityChangesJson(d.connections),
-    exposure: { newlyInternetExposed: d.newlyInternetExposed, newlyCrossNamespaceExposed: d.newlyCrossNamespaceExposed },
+    changes: o.complete ? connectivityChangesJson(o.drift.connections) : null,
+    exposure: o.complete ? { newlyInternetExposed: o.drift.newlyInternetExposed, newlyCrossNamespaceExposed: o.drift.newlyCrossNamespaceExposed } : null,
+    ...(o.complete ? {} : { notAnalysed: o.notAnalysed }),
     policies: d.policies.map((p) => ({ change: p.change, kind: p.kind, ...(p.namespace ? { namespace: p.namespace } : {}), name: p.name, fields: p.fields })),
     coverage: d.coverage,
     findings: { new: d.findings.new.map(findingJson), resolved: d.findings.resolved.map(findingJson), persisting: d.findings.persisting.length },
   };
 }
 
-function policyLine(p: Drift['policies'][number]): string {
+function policyLine(p: PolicyDrift['policies'][number]): string {
   const name = `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
   if (p.change !== 'modified') return `${p.change === 'added' ? '+' : '-'} ${name}\n`;
   return `~ ${name}\n${p.fields.map((f) => `    ${formatFieldChange(f)}\n`).join('')}`;
 }
 
-export function formatDriftTxt(d: Drift): string {
+function reachTxt(d: Drift): string {
   let out = `Connectivity (${d.connections.length} change${d.connections.length === 1 ? '' : 's'}):\n${formatConnectivityChangesTxt(d.connections)}`;
   out += `\nNewly exposed:\n`;
   if (!d.newlyInternetExposed.length && !d.newlyCrossNamespaceExposed.length) out += '  none\n';
   for (const e of d.newlyInternetExposed) out += `  ${e.workload}: ${e.direction === 'ingress' ? 'now reachable from the internet' : 'can now reach the internet'}\n`;
   for (const e of d.newlyCrossNamespaceExposed) out += `  ${e.workload}: now reachable from namespace${e.namespaces.length === 1 ? '' : 's'} ${e.namespaces.join(', ')}\n`;
+  return out;
+}
+
+function notAnalysedTxt(reasons: readonly string[]): string {
+  return `Connectivity and exposure: NOT ANALYSED (beyond the engine limits; the policy drift and the policy-level findings follow):\n${reasons.map((r) => `  ${r}\n`).join('')}`;
+}
+
+export function formatDriftTxt(o: DriftOutcome): string {
+  const d = o.drift;
+  let out = o.complete ? reachTxt(o.drift) : notAnalysedTxt(o.notAnalysed);
   out += `\nPolicies (${d.policies.length} change${d.policies.length === 1 ? '' : 's'}):\n${d.policies.length ? d.policies.map(policyLine).join('') : '  none\n'}`;
   out += `\nLabel changes that altered coverage:\n`;
   if (!d.coverage.length) out += '  none\n';
@@ -41,12 +57,20 @@ export function formatDriftTxt(d: Drift): string {
   return out;
 }
 
-export function formatDriftMd(d: Drift): string {
+function reachMd(d: Drift): string {
   let out = `## Connectivity\n\n${formatConnectivityChangesMd(d.connections)}\n## Newly exposed\n\n`;
   out += mdTable(['Workload', 'Exposure'], [
     ...d.newlyInternetExposed.map((e) => [e.workload, e.direction === 'ingress' ? 'reachable from the internet' : 'reaches the internet']),
     ...d.newlyCrossNamespaceExposed.map((e) => [e.workload, `reachable from ${e.namespaces.join(', ')}`]),
   ]);
+  return out;
+}
+
+export function formatDriftMd(o: DriftOutcome): string {
+  const d = o.drift;
+  let out = o.complete
+    ? reachMd(o.drift)
+    : `## Connectivity and exposure: not analysed\n\nBeyond the engine limits; the policy drift and the policy-level findings follow.\n\n${o.notAnalysed.map((r) => `- ${r}\n`).join('')}`;
   out += `\n## Policies\n\n${mdTable(['Change', 'Policy', 'Fields'], d.policies.map((p) => [p.change, `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`, p.fields.map(formatFieldChange).join('<br>')]))}`;
   out += `\n## Findings\n\n${mdTable(['Status', 'Severity', 'Check', 'Message'], [
     ...d.findings.new.map((f) => ['new', f.severity, f.check, f.message]),

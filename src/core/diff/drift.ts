@@ -4,7 +4,7 @@
  * modified (field by field); label changes that altered which policies cover a workload or namespace; and
  * findings new, resolved and persisting (matched by fingerprint).
  */
-import type { AuditFacts } from '../findings/audit-facts.js';
+import type { AuditFacts, PolicyFacts } from '../findings/audit-facts.js';
 import type { Finding } from '../findings/finding.js';
 import { selectorMatches, type LabelSelector } from '../model/label-selector.js';
 import type { Snapshot, SnapshotPolicy } from '../model/snapshot.js';
@@ -43,19 +43,29 @@ export interface CoverageChange {
   readonly noLongerCoveredBy: readonly string[];
 }
 
-export interface Drift {
-  readonly connections: readonly ConnectivityChange[];
-  readonly newlyInternetExposed: readonly ExposureChange[];
-  readonly newlyCrossNamespaceExposed: readonly CrossNamespaceChange[];
+/** What changed that needs no allow set: policies, coverage by label changes, findings. */
+export interface PolicyDrift {
   readonly policies: readonly PolicyChange[];
   readonly coverage: readonly CoverageChange[];
   readonly findings: { readonly new: readonly Finding[]; readonly resolved: readonly Finding[]; readonly persisting: readonly Finding[] };
 }
 
-export interface DriftSide {
+/** The whole drift: the policy drift plus connectivity and exposure changes (both sides analysed). */
+export interface Drift extends PolicyDrift {
+  readonly connections: readonly ConnectivityChange[];
+  readonly newlyInternetExposed: readonly ExposureChange[];
+  readonly newlyCrossNamespaceExposed: readonly CrossNamespaceChange[];
+}
+
+/** One side of a policy drift: a snapshot with its policy-level facts and findings. */
+export interface PolicyDriftSide {
   readonly snapshot: Snapshot;
-  readonly facts: AuditFacts;
+  readonly facts: PolicyFacts;
   readonly findings: readonly Finding[];
+}
+
+export interface DriftSide extends PolicyDriftSide {
+  readonly facts: AuditFacts;
 }
 
 function policyList(s: Snapshot): { kind: PolicyChange['kind']; id: string; p: SnapshotPolicy }[] {
@@ -90,12 +100,10 @@ export function diffPolicies(before: Snapshot, after: Snapshot): PolicyChange[] 
   return out;
 }
 
-function coverage(before: DriftSide, after: DriftSide): CoverageChange[] {
+function coverage(before: PolicyDriftSide, after: PolicyDriftSide): CoverageChange[] {
   const out: CoverageChange[] = [];
-  const covering = (f: AuditFacts, key: string) => {
-    const w = f.workloads.get(key)!;
-    return new Set([...w.ingress.networkPolicies, ...w.egress.networkPolicies, ...w.ingress.adminPolicies, ...w.egress.adminPolicies, ...(w.ingress.baseline || w.egress.baseline ? ['banp/default'] : [])]);
-  };
+  // the policies covering a workload's classes in either direction (no allow set needed)
+  const covering = (f: PolicyFacts, key: string) => new Set(f.workloads.get(key)!.classes.flatMap((c) => f.analysis.evaluator.coveringPolicies(c)));
   for (const [key, wa] of after.facts.workloads) {
     const wb = before.facts.workloads.get(key);
     if (!wb) continue;
@@ -108,7 +116,7 @@ function coverage(before: DriftSide, after: DriftSide): CoverageChange[] {
     if (now.length || gone.length) out.push({ kind: 'workload', name: key, labels, nowCoveredBy: now, noLongerCoveredBy: gone });
   }
   // namespaces: which policies' namespaceSelectors (peers and admin subjects) match them
-  const nsCover = (side: DriftSide, ns: string) => {
+  const nsCover = (side: PolicyDriftSide, ns: string) => {
     const model = side.facts.analysis.model;
     const labels = model.namespaces.get(ns)?.labels ?? {};
     const hits = new Set<string>();
@@ -136,6 +144,21 @@ function coverage(before: DriftSide, after: DriftSide): CoverageChange[] {
   return out;
 }
 
+/** The drift that needs no allow set, for sides beyond the engine's limits (or either kind of side). */
+export function computePolicyDrift(before: PolicyDriftSide, after: PolicyDriftSide): PolicyDrift {
+  const fb = new Map(before.findings.map((f) => [f.fingerprint, f]));
+  const fa = new Map(after.findings.map((f) => [f.fingerprint, f]));
+  return {
+    policies: diffPolicies(before.snapshot, after.snapshot),
+    coverage: coverage(before, after),
+    findings: {
+      new: after.findings.filter((f) => !fb.has(f.fingerprint)),
+      resolved: before.findings.filter((f) => !fa.has(f.fingerprint)),
+      persisting: after.findings.filter((f) => fb.has(f.fingerprint)),
+    },
+  };
+}
+
 export function computeDrift(before: DriftSide, after: DriftSide): Drift {
   const newlyInternetExposed: ExposureChange[] = [];
   const newlyCrossNamespaceExposed: CrossNamespaceChange[] = [];
@@ -149,18 +172,10 @@ export function computeDrift(before: DriftSide, after: DriftSide): Drift {
     const added = nsNow.filter((n) => !nsBefore.has(n)).sort();
     if (added.length) newlyCrossNamespaceExposed.push({ workload: key, namespaces: added });
   }
-  const fb = new Map(before.findings.map((f) => [f.fingerprint, f]));
-  const fa = new Map(after.findings.map((f) => [f.fingerprint, f]));
   return {
     connections: diffAnalyses(before.facts.analysis, after.facts.analysis),
     newlyInternetExposed,
     newlyCrossNamespaceExposed,
-    policies: diffPolicies(before.snapshot, after.snapshot),
-    coverage: coverage(before, after),
-    findings: {
-      new: after.findings.filter((f) => !fb.has(f.fingerprint)),
-      resolved: before.findings.filter((f) => !fa.has(f.fingerprint)),
-      persisting: after.findings.filter((f) => fb.has(f.fingerprint)),
-    },
+    ...computePolicyDrift(before, after),
   };
 }

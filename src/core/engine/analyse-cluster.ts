@@ -256,6 +256,19 @@ export class CoverageEvaluator {
     this.cache.clear();
   }
 
+  /**
+   * Ids of the policies that cover a class in either direction: NetworkPolicies selecting it, admin
+   * policies whose subject matches it and that have rules, the baseline when it applies. Needs no allow map.
+   */
+  coveringPolicies(classId: number): string[] {
+    const out = new Set<string>();
+    for (const d of ['ingress', 'egress'] as const) for (const np of this.npBy[d][classId]!) out.add(np.id);
+    for (const a of this.adminBy[classId]!) if (a.ingress.length || a.egress.length) out.add(a.id);
+    const b = this.model.baselinePolicy;
+    if (b && (b.ingress.length || b.egress.length) && this.baselineMembers.has(classId)) out.add(b.id);
+    return [...out];
+  }
+
   /** Classes a policy selects (its subject). */
   subjectOf(policy: NetworkPolicyModel | AdminPolicyModel): Bitset {
     const index = this.index;

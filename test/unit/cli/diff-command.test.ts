@@ -27,4 +27,19 @@ describe('netpol-audit diff', () => {
     expect(Object.keys(json)).toEqual(['changes']);
     expect(json.changes).toHaveLength(14);
   });
+
+  it('beyond the engine limits prints the policy drift, says connectivity was not analysed, and exits 2', async () => {
+    const full = JSON.parse((await runCliCaptured([...args, '-o', 'json'])).stdout);
+    const r = await runCliCaptured([...args, '-o', 'json', '--max-classes', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('connectivity and exposure not analysed, beyond the engine limits');
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ changes: null, exposure: null, notAnalysed: [expect.stringMatching(/^before \(.*more than the cap of 1/), expect.stringMatching(/^after \(/)] });
+    expect(json.policies).toEqual(full.policies);
+    expect(json.coverage).toEqual(full.coverage);
+    expect(json.findings.new.map((f: { check: string }) => f.check)).toEqual(['peer-any-namespace']);
+    const txt = await runCliCaptured([...args, '--max-classes', '1']);
+    expect(txt.stdout).toMatch(/^Connectivity and exposure: NOT ANALYSED/);
+    expect(txt.stdout).toContain('~ NetworkPolicy shop/cart');
+  });
 });

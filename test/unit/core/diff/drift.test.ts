@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { driftBetween, driftSide } from '../../../../src/app/drift-between.js';
+import { driftBetween as driftOutcome, driftSide, type AnyDriftSide } from '../../../../src/app/drift-between.js';
 import { DEFAULT_AUDIT_SETTINGS } from '../../../../src/core/findings/audit-settings.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../../src/core/engine/engine-settings.js';
 import { diffObjects, formatFieldChange } from '../../../../src/core/diff/object-diff.js';
 import { netpol, ns, pod, snapshotOf } from '../../../support/cluster-fixture.js';
 
-const side = (objects: unknown[]) => driftSide(snapshotOf(objects).snapshot, DEFAULT_ENGINE_SETTINGS, DEFAULT_AUDIT_SETTINGS, '2026-10-01').side;
+const side = (objects: unknown[], engine = DEFAULT_ENGINE_SETTINGS) => driftSide(snapshotOf(objects).snapshot, engine, DEFAULT_AUDIT_SETTINGS, '2026-10-01').side;
+/** The whole drift of two analysed sides. */
+const driftBetween = (a: AnyDriftSide, b: AnyDriftSide) => {
+  const o = driftOutcome(a, b);
+  if (!o.complete) throw new Error('expected a complete drift');
+  return o.drift;
+};
 const base = () => [
   ns('shop', { team: 'shop' }),
   ns('ops', { team: 'ops' }),
@@ -17,6 +23,23 @@ const base = () => [
 ];
 
 describe('drift', () => {
+  it('beyond the engine limits, gives the policy drift and the policy-level findings only, and says which side was not analysed', () => {
+    const after = [...base().filter((o) => (o as { metadata: { name: string } }).metadata.name !== 'deny'), netpol('ops', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })];
+    const complete = driftBetween(side(base()), side(after));
+    const o = driftOutcome(side(base()), side(after, { ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1 }));
+    expect(o.complete).toBe(false);
+    if (o.complete) return;
+    expect(o.notAnalysed).toEqual([expect.stringMatching(/^after \(test, .*\): \d+ pods fall into \d+ pod classes, more than the cap of 1/)]);
+    expect(o.drift.policies).toEqual(complete.policies);
+    expect(o.drift.coverage).toEqual(complete.coverage);
+    // the complete side's findings of checks over allow sets are left out, not reported as resolved
+    const policyLevel = (fs: readonly { check: string }[]) => fs.filter((f) => !['pod-not-isolated', 'default-deny-neutralised', 'default-deny-egress-without-dns', 'workload-cross-namespace-exposed', 'workload-internet-exposed', 'policy-redundant'].includes(f.check));
+    expect(o.drift.findings.new).toEqual(policyLevel(complete.findings.new));
+    expect(o.drift.findings.resolved).toEqual(policyLevel(complete.findings.resolved));
+    expect(o.drift.findings.resolved.map((f) => `${f.check} ${f.namespace}`)).toContain('default-deny-missing ops');
+    expect(o.drift.findings.new.map((f) => f.check)).not.toContain('pod-not-isolated');
+  });
+
   it('reports policy changes field by field, added and removed policies', () => {
     const after = [
       ...base().filter((o) => (o as { metadata: { name: string } }).metadata.name !== 'deny'),
