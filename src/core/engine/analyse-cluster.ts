@@ -269,14 +269,20 @@ export class CoverageEvaluator {
     return [...out];
   }
 
-  /** Classes a policy selects (its subject). */
+  private readonly subjects = new Map<NetworkPolicyModel | AdminPolicyModel, Bitset>();
+
+  /** Classes a policy selects (its subject); memoised per policy. */
   subjectOf(policy: NetworkPolicyModel | AdminPolicyModel): Bitset {
+    let b = this.subjects.get(policy);
+    if (b) return b;
     const index = this.index;
-    if ('namespace' in policy) return index.namespaceClasses(policy.namespace).and(index.podSelectorMatches(policy.podSelector));
-    const s = policy.subject;
-    return s.kind === 'namespaces'
-      ? index.namespaceSelectorMatches(s.namespaceSelector)
-      : index.namespaceSelectorMatches(s.namespaceSelector).and(index.podSelectorMatches(s.podSelector));
+    if ('namespace' in policy) b = index.podSelectorMatches(policy.podSelector, index.namespaceClasses(policy.namespace));
+    else {
+      const s = policy.subject;
+      b = s.kind === 'namespaces' ? index.namespaceSelectorMatches(s.namespaceSelector) : index.podSelectorMatches(s.podSelector, index.namespaceSelectorMatches(s.namespaceSelector));
+    }
+    this.subjects.set(policy, b);
+    return b;
   }
 
   /**

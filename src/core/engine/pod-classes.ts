@@ -41,8 +41,12 @@ export interface ClassIndex {
   readonly namespaceRange: ReadonlyMap<string, readonly [number, number]>;
   /** All selectable classes. */
   readonly selectable: Bitset;
-  /** Classes matching a pod selector, over all namespaces; memoised by selector key. */
-  podSelectorMatches(sel: LabelSelector): Bitset;
+  /**
+   * Classes matching a pod selector: over all namespaces, memoised by selector key; or, given `within` (a
+   * set of selectable classes, e.g. one namespace's), only those of it (evaluated inside it the first time
+   * a selector is met, from the memo after that).
+   */
+  podSelectorMatches(sel: LabelSelector, within?: Bitset): Bitset;
   /** Selectable classes of namespaces matching a namespace selector; memoised. */
   namespaceSelectorMatches(sel: LabelSelector): Bitset;
   /** Selectable classes of one namespace. */
@@ -217,36 +221,49 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     if (!b) keyBits.set(k, (b = Bitset.fromIndexes(keyIndex.get(k) ?? [])));
     return b;
   };
-  const podMemo = new Map<string, Bitset>();
-  const podSelectorMatches = (sel: LabelSelector): Bitset => {
-    let b = podMemo.get(sel.key);
-    if (b) return b;
-    b = selectable;
+  /** Classes of `from` (selectable ones) that satisfy every requirement of a selector. */
+  const matchWithin = (sel: LabelSelector, from: Bitset): Bitset => {
+    let b = from;
     for (const r of sel.requirements) {
       // classes only tell apart the keys and values the cluster's selectors use
       const named = referencedLabelValues.get(r.key);
       if (!named || r.values.some((v) => !named.has(v))) throw new Error(`internal: selector ${sel.key} was not known when the pod classes were built`);
-      let m: Bitset;
       switch (r.operator) {
         case 'Exists':
-          m = keySet(r.key);
+          b = b.and(keySet(r.key));
           break;
         case 'DoesNotExist':
-          m = selectable.andNot(keySet(r.key));
+          b = b.andNot(keySet(r.key));
           break;
         case 'In':
-        case 'NotIn': {
           // one pass over all the values' sets (pairwise unions of wide sets cost a copy per value)
-          const u = r.values.length ? Bitset.union(r.values.map((v) => valueSet(r.key, v))) : Bitset.EMPTY;
-          m = r.operator === 'In' ? u : selectable.andNot(u);
+          b = r.values.length ? b.and(Bitset.union(r.values.map((v) => valueSet(r.key, v)))) : Bitset.EMPTY;
           break;
-        }
+        case 'NotIn':
+          // a narrow set drops each value in place; a wide one drops their union in one pass
+          if (b.words.length <= 64) for (const v of r.values) b = b.andNot(valueSet(r.key, v));
+          else if (r.values.length) b = b.andNot(Bitset.union(r.values.map((v) => valueSet(r.key, v))));
+          break;
       }
-      b = b.and(m);
       if (b.isEmpty) break;
     }
-    podMemo.set(sel.key, b);
     return b;
+  };
+  // a selector met once inside a set is evaluated there; met again, over all classes once and memoised
+  // (selectors that recur across namespaces, like app=web, are then a cheap intersection; one-off ones,
+  // like a list of pod names, never pay for a cluster-wide set)
+  const podMemo = new Map<string, Bitset>();
+  const metOnce = new Set<string>();
+  const podSelectorMatches = (sel: LabelSelector, within?: Bitset): Bitset => {
+    let b = podMemo.get(sel.key);
+    if (!b) {
+      if (within && !metOnce.has(sel.key)) {
+        metOnce.add(sel.key);
+        return matchWithin(sel, within);
+      }
+      podMemo.set(sel.key, (b = matchWithin(sel, selectable)));
+    }
+    return within ? within.and(b) : b;
   };
   const nsClassMemo = new Map<string, Bitset>();
   const namespaceClasses = (ns: string): Bitset => {

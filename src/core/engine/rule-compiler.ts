@@ -94,7 +94,7 @@ export class RuleCompiler {
     if (b) return b;
     if (peer.kind === 'pods') {
       const scope = peer.namespaceSelector ? this.index.namespaceSelectorMatches(peer.namespaceSelector) : this.index.namespaceClasses(policyNamespace);
-      b = scope.and(this.index.podSelectorMatches(peer.podSelector));
+      b = this.index.podSelectorMatches(peer.podSelector, scope);
     } else {
       // pod IPs are matched per the ipBlockPods setting; hostNetwork pods (node mode) carry node IPs, which ipBlock always matches
       const podsToo = this.settings.ipBlockPods === 'match';
@@ -129,7 +129,7 @@ export class RuleCompiler {
       case 'namespaces':
         return this.index.namespaceSelectorMatches(peer.namespaceSelector);
       case 'pods':
-        return this.index.namespaceSelectorMatches(peer.namespaceSelector).and(this.index.podSelectorMatches(peer.podSelector));
+        return this.index.podSelectorMatches(peer.podSelector, this.index.namespaceSelectorMatches(peer.namespaceSelector));
       case 'networks': {
         const key = `net|${peer.cidrs.map((c) => c.text).join(',')}`;
         let b = this.peerMemo.get(key);

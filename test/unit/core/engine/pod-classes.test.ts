@@ -87,4 +87,38 @@ describe('pod classes', () => {
     expect(between(c, 'a/client[Pod]', 'a/server[Pod]')).toBe('All Connections');
     for (const other of ['b', 'c', 'd']) expect(between(c, `${other}/client[Pod]`, 'a/server[Pod]')).toBe('none');
   });
+
+  it('matches a selector inside a set exactly as over all classes and then intersected, first time and from the memo', () => {
+    const objects = [
+      ns('a', { team: 'x' }),
+      ns('b', { team: 'y' }),
+      ...['a', 'b'].flatMap((n) => Array.from({ length: 40 }, (_, i) => pod(n, `p${i}`, { labels: { app: i % 2 ? 'web' : 'db', instance: `${n}${i}`, ...(i % 3 ? { tier: 'x' } : {}) } }))),
+      netpol('a', 'sel', {
+        podSelector: {},
+        ingress: [
+          {
+            from: [
+              { podSelector: { matchExpressions: [{ key: 'instance', operator: 'NotIn', values: ['a1', 'a2', 'b3'] }, { key: 'tier', operator: 'Exists' }] } },
+              { namespaceSelector: {}, podSelector: { matchExpressions: [{ key: 'instance', operator: 'In', values: ['a5', 'b7', 'b9'] }] } },
+              { namespaceSelector: { matchLabels: { team: 'y' } }, podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['web'] }, { key: 'tier', operator: 'DoesNotExist' }] } },
+            ],
+          },
+        ],
+      }),
+    ];
+    const a = analyse(objects);
+    const sels = a.model.networkPolicies[0]!.ingress[0]!.peers!.map((p) => (p.kind === 'pods' ? p.podSelector : undefined)!);
+    const scopes = [a.index.namespaceClasses('a'), a.index.namespaceClasses('b'), a.index.selectable];
+    // a fresh index: the first call per selector is evaluated inside the set, later ones use the memo
+    const fresh = analyse(objects).index;
+    for (const sel of sels) {
+      const global = a.index.podSelectorMatches(sel);
+      expect(global.isEmpty).toBe(false);
+      for (const within of scopes) {
+        const expected = within.and(global).toArray();
+        expect(fresh.podSelectorMatches(sel, within).toArray()).toEqual(expected);
+        expect(fresh.podSelectorMatches(sel, within).toArray()).toEqual(expected);
+      }
+    }
+  });
 });
