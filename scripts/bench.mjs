@@ -311,6 +311,24 @@ async function child(task, p) {
       out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, checksMs, classes: base.classes.length, checksRun: r.summary.checks.length, notRun: r.notRun.checks, findings: r.findings.length, bySeverity };
       break;
     }
+    case 'policy-diff': {
+      // beyond the engine's limits: the drift that needs no allow set, between the snapshot and its 1% twin
+      const drift = await load('app/drift-between.js');
+      const side = (snap) => drift.driftSide(snap, settings, m.auditSettings.DEFAULT_AUDIT_SETTINGS, '2026-01-01').side;
+      const [before, beforeMs] = await timed('policy side (snapshot)', async () => side(await readSnap('snapshot.json')));
+      const [after, afterMs] = await timed('policy side (mutated)', async () => side(await readSnap('snapshot-mutated.json')));
+      const [o, ms] = await timed('driftBetween', () => drift.driftBetween(before, after));
+      out.ms = ms;
+      out.extra = {
+        sideMs: [beforeMs, afterMs],
+        complete: o.complete,
+        policies: o.drift.policies.length,
+        coverage: o.drift.coverage.length,
+        findingsNew: o.drift.findings.new.length,
+        findingsResolved: o.drift.findings.resolved.length,
+      };
+      break;
+    }
     case 'audit-checks': {
       const a = analyse(await readSnap('snapshot.json'));
       const [facts, factsMs] = await timed('audit: facts', () => m.facts.computeAuditFacts(a));
@@ -480,18 +498,20 @@ async function benchWorkload(workload, o) {
     }
     if (runs.length) phases[phase] = { ms: stats(runs.map((x) => x.ms)), rssMb: Math.max(...runs.map((x) => x.rssMb)), heapLimitMb: runs[0].heapLimitMb, extra: runs[0].extra };
   }
-  // a cluster beyond the engine's limits still gets the policy-level audit: measure that path too
+  // a cluster beyond the engine's limits still gets the policy-level audit and drift: measure those paths
   if (failures.analyse?.startsWith('engine limit:')) {
-    const runs = [];
-    for (let r = 0; r < o.runs; r++) {
-      const res = await runChild('policy-audit', params, o);
-      if (!res.ok) {
-        failures['policy-audit'] = res.reason;
-        break;
+    for (const phase of ['policy-audit', 'policy-diff']) {
+      const runs = [];
+      for (let r = 0; r < o.runs; r++) {
+        const res = await runChild(phase, params, o);
+        if (!res.ok) {
+          failures[phase] = res.reason;
+          break;
+        }
+        runs.push(res);
       }
-      runs.push(res);
+      if (runs.length) phases[phase] = { ms: stats(runs.map((x) => x.ms)), rssMb: Math.max(...runs.map((x) => x.rssMb)), heapLimitMb: runs[0].heapLimitMb, extra: runs[0].extra };
     }
-    if (runs.length) phases['policy-audit'] = { ms: stats(runs.map((x) => x.ms)), rssMb: Math.max(...runs.map((x) => x.rssMb)), heapLimitMb: runs[0].heapLimitMb, extra: runs[0].extra };
   }
   const profiles = {};
   if (profileDir) {
@@ -537,6 +557,7 @@ function toJson(r) {
       audit: r.phases?.audit?.extra,
       auditSteps: r.phases?.['audit-checks']?.extra,
       policyLevelAudit: r.phases?.['policy-audit'] && { ...r.phases['policy-audit'].extra, ms: spread['policy-audit'] },
+      policyLevelDiff: r.phases?.['policy-diff'] && { ...r.phases['policy-diff'].extra, ms: spread['policy-diff'] },
       manifests: r.phases?.manifests?.extra,
       heapLimitMb: round(Object.values(r.phases ?? {})[0]?.heapLimitMb),
       generation: r.meta && { generateMs: round(r.meta.generateMs), writeManifestsMs: round(r.meta.writeManifestsMs), snapshotBytes: r.meta.snapshotBytes, podsJsonBytes: r.meta.podsJsonBytes },
@@ -575,6 +596,13 @@ function table(rows, results) {
       out.push(
         `  ${r.workload} beyond the engine limits: policy-level audit (${pa.checksRun} checks; not run: ${pa.notRun.length}) ${cell(r, 'policy-audit')} ms from the snapshot (model ${Math.round(pa.buildClusterModelMs)}, ` +
           `classes and selectors ${Math.round(pa.analysePoliciesMs)}, checks ${Math.round(pa.checksMs)}), ${pa.findings} findings, peak RSS ${pa.ms.rssMb} MB`,
+      );
+    }
+    const pd = j.extra.policyLevelDiff;
+    if (pd) {
+      out.push(
+        `  ${r.workload} beyond the engine limits: policy-level drift ${cell(r, 'policy-diff')} ms between the two prepared sides (each side: snapshot -> policy-level audit, ` +
+          `${pd.sideMs.map((x) => Math.round(x)).join(' and ')} ms); ${pd.policies} policy changes, ${pd.coverage} coverage changes, ${pd.findingsNew} new and ${pd.findingsResolved} resolved findings; peak RSS ${pd.ms.rssMb} MB`,
       );
     }
     const ac = r.phases?.['audit-checks']?.extra;

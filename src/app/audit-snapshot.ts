@@ -33,7 +33,10 @@ export function auditSnapshot(
     return { complete: true, result: runAudit({ ...common, analysis }), analysis, problems };
   } catch (e) {
     if (!(e instanceof EngineLimitError)) throw e;
-    return { complete: false, result: runPolicyAudit({ ...common, analysis: base, stoppedBecause: engineLimitReason(e) }), stoppedBy: e, problems };
+    const result = runPolicyAudit({ ...common, analysis: base, stoppedBecause: engineLimitReason(e) });
+    // the checks are done: the result keeps the analysis (for reports and drifts), not its peer caches
+    base.compiler.forgetPeers();
+    return { complete: false, result, stoppedBy: e, problems };
   }
 }
 

@@ -41,6 +41,17 @@ export class RuleCompiler {
     this.allPeers = this.allClasses.or(this.allExternal);
   }
 
+  /**
+   * Drops the memoised peer sets (they are rebuilt on demand): for a caller that keeps a policy analysis
+   * after its checks ran, e.g. the two sides of a drift beyond the engine's limits.
+   */
+  forgetPeers(): void {
+    this.peerMemo.clear();
+    this.egressNamedMemo.clear();
+    this.namedGroups.clear();
+    this.classesByAtom = undefined;
+  }
+
   /** Address atom -> ids of the classes with a pod IP in it, as flat arrays (built on first use). */
   private classesByAtom: Map<number, Int32Array> | undefined;
   /** Class id -> 1 when its pods run on the host network (built on first use). */

@@ -111,6 +111,11 @@ describe('pod classes', () => {
     const scopes = [a.index.namespaceClasses('a'), a.index.namespaceClasses('b'), a.index.selectable];
     // a fresh index: the first call per selector is evaluated inside the set, later ones use the memo
     const fresh = analyse(objects).index;
+    // the compiler's peer sets are the same when rebuilt after its caches were dropped
+    const peers = a.model.networkPolicies[0]!.ingress[0]!.peers!;
+    const before = peers.map((p) => a.compiler.networkPolicyPeer('a', p).toArray());
+    a.compiler.forgetPeers();
+    expect(peers.map((p) => a.compiler.networkPolicyPeer('a', p).toArray())).toEqual(before);
     for (const sel of sels) {
       const global = a.index.podSelectorMatches(sel);
       expect(global.isEmpty).toBe(false);
