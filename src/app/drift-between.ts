@@ -5,9 +5,8 @@
  */
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import type { EngineLimitError } from '../core/engine/engine-limit-error.js';
-import { computeDrift, computePolicyDrift, type Drift, type DriftSide, type PolicyDrift, type PolicyDriftSide } from '../core/diff/drift.js';
+import { computeDrift, computePolicyDrift, policyLevelSide, type Drift, type DriftSide, type PolicyDrift, type PolicyDriftSide } from '../core/diff/drift.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
-import { findCheck } from '../core/findings/check-registry.js';
 import type { ObjectProblem } from '../core/model/object-problem.js';
 import type { Snapshot } from '../core/model/snapshot.js';
 import { auditSnapshot } from './audit-snapshot.js';
@@ -25,8 +24,6 @@ export function driftSide(snapshot: Snapshot, engine: EngineSettings, audit: Aud
 
 export function driftBetween(before: AnyDriftSide, after: AnyDriftSide): DriftOutcome {
   if (before.complete && after.complete) return { complete: true, drift: computeDrift(before.side, after.side) };
-  // compare like with like: only the policy-level checks ran on the side beyond the limits
-  const policyLevel = (s: PolicyDriftSide): PolicyDriftSide => ({ ...s, findings: s.findings.filter((f) => findCheck(f.check)?.needs === 'policies') });
   const notAnalysed = ([['before', before], ['after', after]] as const).flatMap(([name, s]) => (s.complete ? [] : [`${name} (${s.side.snapshot.cluster}, ${s.side.snapshot.takenAt}): ${s.stoppedBy.message}`]));
-  return { complete: false, drift: computePolicyDrift(policyLevel(before.side), policyLevel(after.side)), notAnalysed };
+  return { complete: false, drift: computePolicyDrift(policyLevelSide(before.side), policyLevelSide(after.side)), notAnalysed };
 }

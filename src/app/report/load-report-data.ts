@@ -46,7 +46,7 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     if (!audited.complete) {
       req.onProgress?.(`${meta.cluster} snapshot ${meta.id} not analysed: ${audited.stoppedBy.summary}; policy-level checks only`);
       const unanalysable: Unanalysable = {
-        unanalysed: { id: meta.id, takenAt: meta.takenAt, contentHash: meta.contentHash, reason: audited.result.notRun.reason, policyAudit: audited.result },
+        unanalysed: { id: meta.id, takenAt: meta.takenAt, contentHash: meta.contentHash, reason: audited.result.notRun.reason, snapshot, policyAudit: audited.result },
         snapshot,
       };
       cache.set(key, unanalysable);
@@ -77,6 +77,7 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     const prevOfPrev = prevMeta ? await newestIn(cluster, previousPeriod(prevPeriod)) : undefined;
     const prevResult = prevMeta ? await analysed(prevMeta, asOf(prevPeriod), prevOfPrev ? policyCounts((await store.getSnapshot(prevOfPrev.id))!, previousPeriod(prevPeriod).label) : undefined) : undefined;
     const previous = analysedOnly(prevResult);
+    const previousUnanalysed = prevResult && 'unanalysed' in prevResult ? prevResult.unanalysed : undefined;
     const curMeta = await newestIn(cluster, req.period);
     const curResult = curMeta ? await analysed(curMeta, asOf(req.period), prevResult ? policyCounts(prevResult.snapshot, prevPeriod.label) : undefined) : undefined;
     const current = analysedOnly(curResult);
@@ -100,12 +101,20 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
         trend.push({ period: p, audit: meta ? (analysedOnly(await analysed(meta, asOf(p)))?.audit ?? null) : null });
       }
     }
-    out.push({ cluster, ...(current ? { current } : {}), ...(previous ? { previous } : {}), ...(unanalysed ? { unanalysed } : {}), ...(missingReason ? { missingReason } : {}), trend });
+    out.push({
+      cluster,
+      ...(current ? { current } : {}),
+      ...(previous ? { previous } : {}),
+      ...(unanalysed ? { unanalysed } : {}),
+      ...(previousUnanalysed ? { previousUnanalysed } : {}),
+      ...(missingReason ? { missingReason } : {}),
+      trend,
+    });
   }
   return out;
 }
 
-/** A stored snapshot the engine refused (beyond one of its limits): kept for its policy counts and the reason. */
+/** A stored snapshot the engine stopped on, as cached: its policy-level audit and the snapshot (for policy counts). */
 interface Unanalysable {
   readonly unanalysed: UnanalysedSnapshot;
   readonly snapshot: Snapshot;

@@ -5,6 +5,7 @@
  * findings new, resolved and persisting (matched by fingerprint).
  */
 import type { AuditFacts, PolicyFacts } from '../findings/audit-facts.js';
+import { findCheck } from '../findings/check-registry.js';
 import type { Finding } from '../findings/finding.js';
 import { selectorMatches, type LabelSelector } from '../model/label-selector.js';
 import type { Snapshot, SnapshotPolicy } from '../model/snapshot.js';
@@ -142,6 +143,14 @@ function coverage(before: PolicyDriftSide, after: PolicyDriftSide): CoverageChan
     if (now.length || gone.length) out.push({ kind: 'namespace', name, labels, nowCoveredBy: now, noLongerCoveredBy: gone });
   }
   return out;
+}
+
+/**
+ * A side with only the findings of the policy-level checks: comparing a complete side with one beyond the
+ * engine's limits like with like, so nothing reads as resolved merely because it was not checked.
+ */
+export function policyLevelSide(side: PolicyDriftSide): PolicyDriftSide {
+  return { ...side, findings: side.findings.filter((f) => findCheck(f.check)?.needs === 'policies') };
 }
 
 /** The drift that needs no allow set, for sides beyond the engine's limits (or either kind of side). */

@@ -3,7 +3,7 @@
  * (its newest snapshot in the period), the previous period's for comparison and drift, and per-period
  * figures for the trends. Pure: the caller loads history and passes the clock.
  */
-import { computeDrift, type DriftSide } from '../diff/drift.js';
+import { computeDrift, computePolicyDrift, policyLevelSide, type Drift, type DriftSide, type PolicyDrift, type PolicyDriftSide } from '../diff/drift.js';
 import { formatFieldChange } from '../diff/object-diff.js';
 import type { AuditSettings } from '../findings/audit-settings.js';
 import { CHECKS, findCheck } from '../findings/check-registry.js';
@@ -53,6 +53,7 @@ export interface UnanalysedSnapshot {
   readonly takenAt: string;
   readonly contentHash: string;
   readonly reason: string;
+  readonly snapshot: Snapshot;
   readonly policyAudit: PolicyAuditResult;
 }
 
@@ -64,6 +65,8 @@ export interface ClusterPeriodData {
   readonly previous?: AnalysedSnapshot;
   /** The newest snapshot of the period when the engine could not analyse it (beyond one of its limits). */
   readonly unanalysed?: UnanalysedSnapshot;
+  /** The newest snapshot of the previous period, when the engine could not analyse it (for the policy drift). */
+  readonly previousUnanalysed?: UnanalysedSnapshot;
   /** Why there is no current snapshot (e.g. the last collection failure), or why it was not analysed. */
   readonly missingReason?: string;
   /** Audits of the trend periods (oldest first; null where no snapshot exists), for trend figures. */
@@ -221,10 +224,13 @@ function namespaceRows(audit: AuditResult, scope: NamespaceScope): NamespaceRow[
 }
 
 const side = (a: AnalysedSnapshot): DriftSide => ({ snapshot: a.snapshot, facts: a.audit.facts, findings: a.audit.findings });
+const policySide = (u: UnanalysedSnapshot): PolicyDriftSide => ({ snapshot: u.snapshot, facts: u.policyAudit.facts, findings: u.policyAudit.findings });
 const nsOfKey = (k: string) => (k.includes('/') && k.includes('[') ? k.split('/')[0] : undefined);
 
 function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceScope, max: number): DriftSection {
-  const comparable = clusters.filter((c) => c.current && c.previous);
+  // a period whose snapshot is beyond the engine's limits still compares at policy level
+  const comparable = clusters.filter((c) => (c.current || c.unanalysed) && (c.previous || c.previousUnanalysed));
+  const policyOnly = comparable.filter((c) => !(c.current && c.previous)).map((c) => c.cluster);
   if (!comparable.length) {
     return {
       available: false,
@@ -244,18 +250,22 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   let fResolved = 0;
   let fPersist = 0;
   for (const c of comparable) {
-    const audit = c.current!.audit;
-    const visible = (ns: string | undefined) => inScope(scope, audit, ns) || (ns !== undefined && inScope(scope, c.previous!.audit, ns));
-    const d = computeDrift(side(c.previous!), side(c.current!));
-    for (const x of d.connections) {
+    const audit = c.current?.audit ?? c.unanalysed!.policyAudit;
+    const previousAudit = c.previous?.audit ?? c.previousUnanalysed!.policyAudit;
+    const visible = (ns: string | undefined) => inScope(scope, audit, ns) || (ns !== undefined && inScope(scope, previousAudit, ns));
+    const d: PolicyDrift & Partial<Drift> =
+      c.current && c.previous
+        ? computeDrift(side(c.previous), side(c.current))
+        : computePolicyDrift(policyLevelSide(c.previous ? side(c.previous) : policySide(c.previousUnanalysed!)), policyLevelSide(c.current ? side(c.current) : policySide(c.unanalysed!)));
+    for (const x of d.connections ?? []) {
       if (!visible(nsOfKey(x.src)) && !visible(nsOfKey(x.dst))) continue;
       if (x.type === 'added') opened++;
       else if (x.type === 'removed') closed++;
       else changed++;
       changes.push({ cluster: c.cluster, type: x.type, src: x.src, dst: x.dst, before: x.before ? formatConnectionSet(x.before) : 'No Connections', after: x.after ? formatConnectionSet(x.after) : 'No Connections' });
     }
-    for (const e of d.newlyInternetExposed) if (visible(nsOfKey(e.workload))) internet.push(`${c.cluster}: ${e.workload} (${e.direction === 'ingress' ? 'reachable from' : 'reaches'} the internet)`);
-    for (const e of d.newlyCrossNamespaceExposed) if (visible(nsOfKey(e.workload))) cross.push(`${c.cluster}: ${e.workload} (from ${e.namespaces.join(', ')})`);
+    for (const e of d.newlyInternetExposed ?? []) if (visible(nsOfKey(e.workload))) internet.push(`${c.cluster}: ${e.workload} (${e.direction === 'ingress' ? 'reachable from' : 'reaches'} the internet)`);
+    for (const e of d.newlyCrossNamespaceExposed ?? []) if (visible(nsOfKey(e.workload))) cross.push(`${c.cluster}: ${e.workload} (from ${e.namespaces.join(', ')})`);
     for (const p of d.policies) {
       if (p.namespace ? !visible(p.namespace) : scope !== undefined) continue;
       policies.push({ cluster: c.cluster, change: p.change, policy: `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`, fields: p.fields.map(formatFieldChange) });
@@ -268,7 +278,7 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   changes.sort((a, b) => order[a.type] - order[b.type] || a.cluster.localeCompare(b.cluster) || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
   return {
     available: true,
-    ...(comparable.length < clusters.length ? { note: `Drift covers ${comparable.map((c) => c.cluster).join(', ')}: the other clusters lack an analysed snapshot in one of the two periods.` } : {}),
+    ...(driftNote(clusters, comparable, policyOnly) ? { note: driftNote(clusters, comparable, policyOnly)! } : {}),
     pathsOpened: opened,
     pathsClosed: closed,
     pathsChanged: changed,
@@ -280,6 +290,18 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
     findingsResolved: fResolved,
     findingsPersisting: fPersist,
   };
+}
+
+/** Which clusters the drift covers, and which of them only at policy level. */
+function driftNote(clusters: readonly ClusterPeriodData[], comparable: readonly ClusterPeriodData[], policyOnly: readonly string[]): string | undefined {
+  const parts: string[] = [];
+  if (comparable.length < clusters.length) parts.push(`Drift covers ${comparable.map((c) => c.cluster).join(', ')}: the other clusters lack a snapshot in one of the two periods.`);
+  if (policyOnly.length) {
+    parts.push(
+      `For ${policyOnly.join(', ')} a snapshot is beyond the engine's limits: connections and exposure were not compared; policy changes and the findings of the policy-level checks were.`,
+    );
+  }
+  return parts.length ? parts.join(' ') : undefined;
 }
 
 function blastRadius(clusters: readonly ClusterPeriodData[], scope: NamespaceScope, top: number): BlastRadiusRow[] {

@@ -61,7 +61,7 @@ describe('report model', () => {
     const reason = '30,000 pods fall into 25,000 pod classes, more than the cap of 20,000; ...';
     const { snapshot } = snapshotOf(q3, '2026-09-29T00:00:00.000Z');
     const policyAudit = runPolicyAudit({ cluster: 'pinned', takenAt: snapshot.takenAt, analysis: analysePolicies(buildClusterModel(snapshot).model), settings, today: '2026-10-02', stoppedBecause: reason });
-    const unanalysed = { id: '9', takenAt: snapshot.takenAt, contentHash: 'ab'.repeat(32), reason, policyAudit };
+    const unanalysed = { id: '9', takenAt: snapshot.takenAt, contentHash: 'ab'.repeat(32), reason, snapshot, policyAudit };
     const m = buildReportModel([...data(), { cluster: 'pinned', unanalysed, missingReason: unanalysed.reason, trend: trend.map((p) => ({ period: p, audit: null })) }], options);
     expect(m.missing.map((x) => [x.cluster, x.kind])).toEqual([
       ['staging', 'no-snapshot'],
@@ -79,6 +79,31 @@ describe('report model', () => {
     // the fleet figures are those of prod alone, as without the cluster
     expect(m.overall.score).toBe(model.overall.score);
     expect(m.keyFigures).toEqual(model.keyFigures);
+  });
+
+  it('compares a cluster beyond the engine limits at policy level in the drift section, and says so', () => {
+    const reason = 'beyond the cap';
+    const unanalysedOf = (objects: unknown[], id: string, takenAt: string) => {
+      const { snapshot } = snapshotOf(objects, takenAt);
+      const policyAudit = runPolicyAudit({ cluster: 'pinned', takenAt, analysis: analysePolicies(buildClusterModel(snapshot).model), settings, today: '2026-10-02', stoppedBecause: reason });
+      return { id, takenAt, contentHash: snapshot.contentHash, reason, snapshot, policyAudit };
+    };
+    const pinned: ClusterPeriodData = {
+      cluster: 'pinned',
+      unanalysed: unanalysedOf(q3, '11', '2026-09-30T00:00:00.000Z'),
+      previousUnanalysed: unanalysedOf(q2, '10', '2026-06-30T00:00:00.000Z'),
+      missingReason: reason,
+      trend: trend.map((p) => ({ period: p, audit: null })),
+    };
+    const m = buildReportModel([...data(), pinned], options);
+    expect(m.drift.available).toBe(true);
+    expect(m.drift.note).toContain("For pinned a snapshot is beyond the engine's limits: connections and exposure were not compared");
+    expect(m.drift.policyChanges.filter((p) => p.cluster === 'pinned').map((p) => `${p.change} ${p.policy}`)).toEqual(['added NetworkPolicy shop/db', 'added NetworkPolicy shop/deny', 'added NetworkPolicy shop/dns']);
+    // prod's connection changes are as without pinned; pinned adds none (they were not computed)
+    expect(m.drift.changes).toEqual(model.drift.changes);
+    expect(m.drift.pathsOpened).toBe(model.drift.pathsOpened);
+    // pinned's resolved findings are policy-level ones only (shop got its default-deny)
+    expect(m.drift.findingsResolved).toBeGreaterThan(model.drift.findingsResolved);
   });
 
   it('compares key figures with the previous period', () => {
