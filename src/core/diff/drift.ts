@@ -149,7 +149,7 @@ function coverage(before: PolicyDriftSide, after: PolicyDriftSide): CoverageChan
  * A side with only the findings of the policy-level checks: comparing a complete side with one beyond the
  * engine's limits like with like, so nothing reads as resolved merely because it was not checked.
  */
-export function policyLevelSide(side: PolicyDriftSide): PolicyDriftSide {
+function policyLevelSide(side: PolicyDriftSide): PolicyDriftSide {
   return { ...side, findings: side.findings.filter((f) => findCheck(f.check)?.needs === 'policies') };
 }
 
@@ -187,4 +187,17 @@ export function computeDrift(before: DriftSide, after: DriftSide): Drift {
     newlyCrossNamespaceExposed,
     ...computePolicyDrift(before, after),
   };
+}
+
+/** A drift side of either kind: complete, or beyond the engine's limits with the engine's explanation. */
+export type AnyDriftSide = { readonly complete: true; readonly side: DriftSide } | { readonly complete: false; readonly side: PolicyDriftSide; readonly reason: string };
+
+/** The whole drift, or — when a side is beyond the engine's limits — the policy drift and why. */
+export type DriftOutcome = { readonly complete: true; readonly drift: Drift } | { readonly complete: false; readonly drift: PolicyDrift; readonly notAnalysed: readonly string[] };
+
+/** The whole drift when both sides are complete; otherwise the policy drift of the policy-level findings, and why. */
+export function driftBetween(before: AnyDriftSide, after: AnyDriftSide): DriftOutcome {
+  if (before.complete && after.complete) return { complete: true, drift: computeDrift(before.side, after.side) };
+  const notAnalysed = ([['before', before], ['after', after]] as const).flatMap(([name, s]) => (s.complete ? [] : [`${name} (${s.side.snapshot.cluster}, ${s.side.snapshot.takenAt}): ${s.reason}`]));
+  return { complete: false, drift: computePolicyDrift(policyLevelSide(before.side), policyLevelSide(after.side)), notAnalysed };
 }

@@ -3,7 +3,7 @@
  * (its newest snapshot in the period), the previous period's for comparison and drift, and per-period
  * figures for the trends. Pure: the caller loads history and passes the clock.
  */
-import { computeDrift, computePolicyDrift, policyLevelSide, type Drift, type DriftSide, type PolicyDrift, type PolicyDriftSide } from '../diff/drift.js';
+import { driftBetween, type AnyDriftSide } from '../diff/drift.js';
 import { formatFieldChange } from '../diff/object-diff.js';
 import type { AuditSettings } from '../findings/audit-settings.js';
 import { CHECKS, findCheck } from '../findings/check-registry.js';
@@ -223,14 +223,16 @@ function namespaceRows(audit: AuditResult, scope: NamespaceScope): NamespaceRow[
     }));
 }
 
-const side = (a: AnalysedSnapshot): DriftSide => ({ snapshot: a.snapshot, facts: a.audit.facts, findings: a.audit.findings });
-const policySide = (u: UnanalysedSnapshot): PolicyDriftSide => ({ snapshot: u.snapshot, facts: u.policyAudit.facts, findings: u.policyAudit.findings });
+/** A period's drift side: its analysed snapshot, or the one the engine stopped on (policy level). */
+const driftSide = (a: AnalysedSnapshot | undefined, u: UnanalysedSnapshot | undefined): AnyDriftSide =>
+  a
+    ? { complete: true, side: { snapshot: a.snapshot, facts: a.audit.facts, findings: a.audit.findings } }
+    : { complete: false, side: { snapshot: u!.snapshot, facts: u!.policyAudit.facts, findings: u!.policyAudit.findings }, reason: u!.reason };
 const nsOfKey = (k: string) => (k.includes('/') && k.includes('[') ? k.split('/')[0] : undefined);
 
 function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceScope, max: number): DriftSection {
   // a period whose snapshot is beyond the engine's limits still compares at policy level
   const comparable = clusters.filter((c) => (c.current || c.unanalysed) && (c.previous || c.previousUnanalysed));
-  const policyOnly = comparable.filter((c) => !(c.current && c.previous)).map((c) => c.cluster);
   if (!comparable.length) {
     return {
       available: false,
@@ -249,23 +251,25 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   let fNew = 0;
   let fResolved = 0;
   let fPersist = 0;
+  const policyOnly: string[] = [];
   for (const c of comparable) {
     const audit = c.current?.audit ?? c.unanalysed!.policyAudit;
     const previousAudit = c.previous?.audit ?? c.previousUnanalysed!.policyAudit;
     const visible = (ns: string | undefined) => inScope(scope, audit, ns) || (ns !== undefined && inScope(scope, previousAudit, ns));
-    const d: PolicyDrift & Partial<Drift> =
-      c.current && c.previous
-        ? computeDrift(side(c.previous), side(c.current))
-        : computePolicyDrift(policyLevelSide(c.previous ? side(c.previous) : policySide(c.previousUnanalysed!)), policyLevelSide(c.current ? side(c.current) : policySide(c.unanalysed!)));
-    for (const x of d.connections ?? []) {
+    const o = driftBetween(driftSide(c.previous, c.previousUnanalysed), driftSide(c.current, c.unanalysed));
+    const d = o.drift;
+    if (!o.complete) policyOnly.push(c.cluster);
+    // connections and exposure exist only when both periods were analysed
+    const reach = o.complete ? o.drift : { connections: [], newlyInternetExposed: [], newlyCrossNamespaceExposed: [] };
+    for (const x of reach.connections) {
       if (!visible(nsOfKey(x.src)) && !visible(nsOfKey(x.dst))) continue;
       if (x.type === 'added') opened++;
       else if (x.type === 'removed') closed++;
       else changed++;
       changes.push({ cluster: c.cluster, type: x.type, src: x.src, dst: x.dst, before: x.before ? formatConnectionSet(x.before) : 'No Connections', after: x.after ? formatConnectionSet(x.after) : 'No Connections' });
     }
-    for (const e of d.newlyInternetExposed ?? []) if (visible(nsOfKey(e.workload))) internet.push(`${c.cluster}: ${e.workload} (${e.direction === 'ingress' ? 'reachable from' : 'reaches'} the internet)`);
-    for (const e of d.newlyCrossNamespaceExposed ?? []) if (visible(nsOfKey(e.workload))) cross.push(`${c.cluster}: ${e.workload} (from ${e.namespaces.join(', ')})`);
+    for (const e of reach.newlyInternetExposed) if (visible(nsOfKey(e.workload))) internet.push(`${c.cluster}: ${e.workload} (${e.direction === 'ingress' ? 'reachable from' : 'reaches'} the internet)`);
+    for (const e of reach.newlyCrossNamespaceExposed) if (visible(nsOfKey(e.workload))) cross.push(`${c.cluster}: ${e.workload} (from ${e.namespaces.join(', ')})`);
     for (const p of d.policies) {
       if (p.namespace ? !visible(p.namespace) : scope !== undefined) continue;
       policies.push({ cluster: c.cluster, change: p.change, policy: `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`, fields: p.fields.map(formatFieldChange) });
@@ -276,9 +280,10 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   }
   const order = { added: 0, changed: 1, removed: 2 } as const;
   changes.sort((a, b) => order[a.type] - order[b.type] || a.cluster.localeCompare(b.cluster) || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
+  const note = driftNote(clusters, comparable, policyOnly);
   return {
     available: true,
-    ...(driftNote(clusters, comparable, policyOnly) ? { note: driftNote(clusters, comparable, policyOnly)! } : {}),
+    ...(note ? { note } : {}),
     pathsOpened: opened,
     pathsClosed: closed,
     pathsChanged: changed,
