@@ -11,22 +11,17 @@ import type { Labels } from '../model/label-selector.js';
 /** Which namespaces are in view; undefined: all. */
 export type NamespaceScope = ((namespace: string, labels: Labels) => boolean) | undefined;
 
-export interface ScopedFigures {
+export interface ScopedFigures extends PolicyLevelFigures {
   readonly score: number | null;
   /** Pod-weighted score sum and weight, to combine clusters. */
   readonly scoreSum: number;
   readonly scoreWeight: number;
-  readonly namespaces: number;
   readonly namespacesFullDefaultDeny: number;
-  readonly workloads: number;
-  readonly pods: number;
   readonly podsIsolatedIngress: number;
   readonly podsIsolatedEgress: number;
   readonly podsIsolatedBoth: number;
   readonly workloadsInternetIngress: number;
   readonly unlabeledPods: number;
-  readonly policies: number;
-  readonly findings: Readonly<Record<Severity, number>>;
 }
 
 export function inScope(scope: NamespaceScope, audit: AuditResult | PolicyAuditResult, namespace: string | undefined): boolean {
@@ -37,6 +32,31 @@ export function inScope(scope: NamespaceScope, audit: AuditResult | PolicyAuditR
 
 export function scopedFindings(audit: AuditResult | PolicyAuditResult, scope: NamespaceScope): Finding[] {
   return audit.findings.filter((f) => inScope(scope, audit, f.namespace));
+}
+
+/** What a report can count of any audit, one beyond the engine's limits included (no allow set needed). */
+export interface PolicyLevelFigures {
+  readonly namespaces: number;
+  readonly workloads: number;
+  readonly pods: number;
+  readonly policies: number;
+  readonly findings: Readonly<Record<Severity, number>>;
+}
+
+/** The counts any audit gives, complete or policy-level: namespaces with workloads, workloads, pods, policies, open findings. */
+export function policyLevelFigures(audit: AuditResult | PolicyAuditResult, scope: NamespaceScope): PolicyLevelFigures {
+  const workloads = [...audit.facts.workloads.values()].filter((w) => inScope(scope, audit, w.namespace));
+  const findings = scopedFindings(audit, scope).filter((f) => !f.suppressed);
+  const model = audit.facts.analysis.model;
+  return {
+    namespaces: [...audit.facts.namespaces.values()].filter((n) => n.workloads.length > 0 && inScope(scope, audit, n.name)).length,
+    workloads: workloads.length,
+    pods: workloads.reduce((n, w) => n + w.pods.length, 0),
+    policies:
+      model.networkPolicies.filter((p) => inScope(scope, audit, p.namespace)).length +
+      (scope ? 0 : model.adminPolicies.length + (model.baselinePolicy ? 1 : 0)),
+    findings: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>,
+  };
 }
 
 export function scopedFigures(audit: AuditResult, scope: NamespaceScope): ScopedFigures {
@@ -51,49 +71,17 @@ export function scopedFigures(audit: AuditResult, scope: NamespaceScope): Scoped
     scoreWeight += w;
   }
   const pods = (pred: (w: (typeof workloads)[number]) => boolean) => workloads.filter(pred).reduce((n, w) => n + w.pods.length, 0);
-  const findings = scopedFindings(audit, scope).filter((f) => !f.suppressed);
-  const model = audit.facts.analysis.model;
   return {
+    ...policyLevelFigures(audit, scope),
     score: scoreWeight ? Math.round((scoreSum / scoreWeight) * 10) / 10 : null,
     scoreSum,
     scoreWeight,
-    namespaces: nsRows.length,
     namespacesFullDefaultDeny: nsRows.filter((n) => n.defaultDeny === 'both' && !n.neutralised).length,
-    workloads: workloads.length,
-    pods: pods(() => true),
     podsIsolatedIngress: pods((w) => w.ingress.isolated),
     podsIsolatedEgress: pods((w) => w.egress.isolated),
     podsIsolatedBoth: pods((w) => w.ingress.isolated && w.egress.isolated),
     workloadsInternetIngress: exposure.filter((e) => e.internetIngress).length,
     unlabeledPods: workloads.flatMap((w) => w.pods).filter((p) => Object.keys(p.labels).length === 0).length,
-    policies:
-      model.networkPolicies.filter((p) => inScope(scope, audit, p.namespace)).length +
-      (scope ? 0 : model.adminPolicies.length + (model.baselinePolicy ? 1 : 0)),
-    findings: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>,
-  };
-}
-
-/** What a report can count for a cluster audited at policy level only (beyond the engine's limits). */
-export interface PolicyLevelFigures {
-  readonly namespaces: number;
-  readonly workloads: number;
-  readonly pods: number;
-  readonly policies: number;
-  readonly findings: Readonly<Record<Severity, number>>;
-}
-
-export function policyLevelFigures(audit: PolicyAuditResult, scope: NamespaceScope): PolicyLevelFigures {
-  const workloads = [...audit.facts.workloads.values()].filter((w) => inScope(scope, audit, w.namespace));
-  const findings = scopedFindings(audit, scope).filter((f) => !f.suppressed);
-  const model = audit.facts.analysis.model;
-  return {
-    namespaces: [...audit.facts.namespaces.values()].filter((n) => n.workloads.length > 0 && inScope(scope, audit, n.name)).length,
-    workloads: workloads.length,
-    pods: workloads.reduce((n, w) => n + w.pods.length, 0),
-    policies:
-      model.networkPolicies.filter((p) => inScope(scope, audit, p.namespace)).length +
-      (scope ? 0 : model.adminPolicies.length + (model.baselinePolicy ? 1 : 0)),
-    findings: Object.fromEntries(SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length])) as Record<Severity, number>,
   };
 }
 
