@@ -297,14 +297,14 @@ function buildView(model: ReportModel, css: string, options: ReportRenderOptions
   const findings = allFindings(model);
   const open = openCounts(findings);
   const limit = options.maxFindingsPerCheck ?? 200;
+  // a finding table lists the first `limit` findings and says how many more the exports hold
+  const listed = (list: readonly FindingView[]) => ({ shown: list.slice(0, limit), hidden: Math.max(0, list.length - limit), total: list.length });
   const bySeverity = new Map(model.findingsBySeverity.map((g) => [g.severity, g]));
   const severityGroups = [...SEVERITIES].reverse().map((severity) => {
     const g = bySeverity.get(severity);
     const checks: CheckView[] = (g?.checks ?? []).map((c) => ({
       ...c,
-      shown: c.findings.slice(0, limit),
-      hidden: Math.max(0, c.findings.length - limit),
-      total: c.findings.length,
+      ...listed(c.findings),
       suppressedCount: c.findings.filter((f) => f.suppressed).length,
     }));
     return { severity, count: g?.count ?? 0, checks };
@@ -351,7 +351,7 @@ function buildView(model: ReportModel, css: string, options: ReportRenderOptions
     // per cluster beyond the engine's limits: its policy-level findings, listed like those of section 4
     policyLevel: Object.fromEntries(
       model.clusterSections.flatMap((s) =>
-        s.policyLevel ? [[s.cluster, { shown: s.policyLevel.findings.slice(0, limit), hidden: Math.max(0, s.policyLevel.findings.length - limit), total: s.policyLevel.findings.length }]] : [],
+        s.policyLevel ? [[s.cluster, listed(s.policyLevel.findings)]] : [],
       ),
     ),
   };

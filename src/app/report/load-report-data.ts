@@ -47,7 +47,6 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
       req.onProgress?.(`${meta.cluster} snapshot ${meta.id} not analysed: ${audited.stoppedBy.summary}; policy-level checks only`);
       const unanalysable: Unanalysable = {
         unanalysed: { id: meta.id, takenAt: meta.takenAt, contentHash: meta.contentHash, reason: audited.result.notRun.reason, snapshot, policyAudit: audited.result },
-        snapshot,
       };
       cache.set(key, unanalysable);
       return unanalysable;
@@ -77,11 +76,11 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     const prevOfPrev = prevMeta ? await newestIn(cluster, previousPeriod(prevPeriod)) : undefined;
     const prevResult = prevMeta ? await analysed(prevMeta, asOf(prevPeriod), prevOfPrev ? policyCounts((await store.getSnapshot(prevOfPrev.id))!, previousPeriod(prevPeriod).label) : undefined) : undefined;
     const previous = analysedOnly(prevResult);
-    const previousUnanalysed = prevResult && 'unanalysed' in prevResult ? prevResult.unanalysed : undefined;
+    const previousUnanalysed = unanalysedOnly(prevResult);
     const curMeta = await newestIn(cluster, req.period);
-    const curResult = curMeta ? await analysed(curMeta, asOf(req.period), prevResult ? policyCounts(prevResult.snapshot, prevPeriod.label) : undefined) : undefined;
+    const curResult = curMeta ? await analysed(curMeta, asOf(req.period), prevResult ? policyCounts(snapshotOf(prevResult), prevPeriod.label) : undefined) : undefined;
     const current = analysedOnly(curResult);
-    const unanalysed = curResult && 'unanalysed' in curResult ? curResult.unanalysed : undefined;
+    const unanalysed = unanalysedOnly(curResult);
     let missingReason: string | undefined;
     if (unanalysed) missingReason = unanalysed.reason;
     else if (!current) {
@@ -114,10 +113,11 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
   return out;
 }
 
-/** A stored snapshot the engine stopped on, as cached: its policy-level audit and the snapshot (for policy counts). */
+/** A stored snapshot the engine stopped on, as cached (its snapshot and policy-level audit are inside). */
 interface Unanalysable {
   readonly unanalysed: UnanalysedSnapshot;
-  readonly snapshot: Snapshot;
 }
 
 const analysedOnly = (r: AnalysedSnapshot | Unanalysable | undefined): AnalysedSnapshot | undefined => (r && !('unanalysed' in r) ? r : undefined);
+const unanalysedOnly = (r: AnalysedSnapshot | Unanalysable | undefined): UnanalysedSnapshot | undefined => (r && 'unanalysed' in r ? r.unanalysed : undefined);
+const snapshotOf = (r: AnalysedSnapshot | Unanalysable): Snapshot => ('unanalysed' in r ? r.unanalysed : r).snapshot;
