@@ -195,6 +195,13 @@ function summarise(m, analysis) {
   return { workloads: names.length, reachablePairs, maxFanOut, workloadsReachingNoWorkload: reachNothing, workloadsWithExternalEgress: externalEgress, workloadsWithExternalIngress: externalIngress };
 }
 
+/** Findings per severity, e.g. { high: 100, medium: 5426 }. */
+function severityCounts(findings) {
+  const out = {};
+  for (const f of findings) out[f.severity] = (out[f.severity] ?? 0) + 1;
+  return out;
+}
+
 async function child(task, p) {
   const mark = (phase) => process.stderr.write(`@@phase ${phase}\n`);
   const m = await modules();
@@ -292,9 +299,7 @@ async function child(task, p) {
         m.audit.runAudit({ cluster: p.workload, takenAt: TAKEN_AT, analysis: a, settings: m.auditSettings.DEFAULT_AUDIT_SETTINGS, today: '2026-01-01' }),
       );
       out.ms = ms;
-      const bySeverity = {};
-      for (const f of r.findings) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-      out.extra = { findings: r.findings.length, bySeverity };
+      out.extra = { findings: r.findings.length, bySeverity: severityCounts(r.findings) };
       break;
     }
     case 'policy-audit': {
@@ -306,9 +311,7 @@ async function child(task, p) {
         m.audit.runPolicyAudit({ cluster: p.workload, takenAt: TAKEN_AT, analysis: base, settings: m.auditSettings.DEFAULT_AUDIT_SETTINGS, today: '2026-01-01', stoppedBecause: 'bench' }),
       );
       out.ms = modelMs + policiesMs + checksMs;
-      const bySeverity = {};
-      for (const f of r.findings) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-      out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, checksMs, classes: base.classes.length, checksRun: r.summary.checks.length, notRun: r.notRun.checks, findings: r.findings.length, bySeverity };
+      out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, checksMs, classes: base.classes.length, checksRun: r.summary.checks.length, notRun: r.notRun.checks, findings: r.findings.length, bySeverity: severityCounts(r.findings) };
       break;
     }
     case 'policy-diff': {
@@ -481,15 +484,11 @@ async function benchWorkload(workload, o) {
   const machineReferenceMs = machineReference();
   const phases = {};
   const failures = {};
-  for (const phase of o.phases) {
-    if (NEEDS_ANALYSIS.has(phase) && failures.analyse) {
-      failures[phase] = `skipped: analyse failed (${failures.analyse})`;
-      continue;
-    }
+  /** o.runs fresh children of one phase (the first profiled when asked); stops at the first failure. */
+  const measure = async (phase, profile) => {
     const runs = [];
-    if (profileDir) rmSync(join(profileDir, `${workload}-${phase}.cpuprofile`), { force: true });
     for (let r = 0; r < o.runs; r++) {
-      const res = await runChild(phase, params, o, r === 0 ? profileDir : undefined);
+      const res = await runChild(phase, params, o, r === 0 ? profile : undefined);
       if (!res.ok) {
         failures[phase] = res.reason;
         break;
@@ -497,22 +496,17 @@ async function benchWorkload(workload, o) {
       runs.push(res);
     }
     if (runs.length) phases[phase] = { ms: stats(runs.map((x) => x.ms)), rssMb: Math.max(...runs.map((x) => x.rssMb)), heapLimitMb: runs[0].heapLimitMb, extra: runs[0].extra };
+  };
+  for (const phase of o.phases) {
+    if (NEEDS_ANALYSIS.has(phase) && failures.analyse) {
+      failures[phase] = `skipped: analyse failed (${failures.analyse})`;
+      continue;
+    }
+    if (profileDir) rmSync(join(profileDir, `${workload}-${phase}.cpuprofile`), { force: true });
+    await measure(phase, profileDir);
   }
   // a cluster beyond the engine's limits still gets the policy-level audit and drift: measure those paths
-  if (failures.analyse?.startsWith('engine limit:')) {
-    for (const phase of ['policy-audit', 'policy-diff']) {
-      const runs = [];
-      for (let r = 0; r < o.runs; r++) {
-        const res = await runChild(phase, params, o);
-        if (!res.ok) {
-          failures[phase] = res.reason;
-          break;
-        }
-        runs.push(res);
-      }
-      if (runs.length) phases[phase] = { ms: stats(runs.map((x) => x.ms)), rssMb: Math.max(...runs.map((x) => x.rssMb)), heapLimitMb: runs[0].heapLimitMb, extra: runs[0].extra };
-    }
-  }
+  if (failures.analyse?.startsWith('engine limit:')) for (const phase of ['policy-audit', 'policy-diff']) await measure(phase);
   const profiles = {};
   if (profileDir) {
     for (const phase of o.phases) {

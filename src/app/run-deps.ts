@@ -29,7 +29,10 @@ export function auditLine(config: NetpolAuditConfig, snapshot: Snapshot, today: 
   const audit = auditSnapshot(snapshot, engineSettingsFromConfig(config), auditSettingsFrom(config), today);
   const s = audit.result.summary;
   const counts = [...SEVERITIES].reverse().filter((x) => x !== 'info').map((x) => `${s.findingsBySeverity[x]} ${x}`).join(', ');
-  if (audit.complete) return { text: `containment ${audit.result.summary.containment.score} (${audit.result.summary.containment.grade}); ${counts} findings`, complete: true };
+  if (audit.complete) {
+    const { score, grade } = audit.result.summary.containment;
+    return { text: `containment ${score} (${grade}); ${counts} findings`, complete: true };
+  }
   const notRun = audit.result.notRun.checks.length;
   return {
     text: `not analysed (${audit.stoppedBy.summary}): policy-level checks only, ${counts} findings; ${notRun} check${notRun === 1 ? '' : 's'} over allow sets not run`,

@@ -7,7 +7,7 @@ import { Bitset } from './bitset.js';
 import { TupleIds } from './tuple-ids.js';
 import type { AddressSpace } from './address-space.js';
 import type { ClusterModel, NamespaceModel, PodModel } from '../model/cluster-model.js';
-import type { Labels, LabelSelector } from '../model/label-selector.js';
+import type { Labels, LabelSelector, SelectorRequirement } from '../model/label-selector.js';
 import { selectorMatches } from '../model/label-selector.js';
 import type { Protocol } from '../model/connection-set.js';
 
@@ -221,6 +221,8 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     if (!b) keyBits.set(k, (b = Bitset.fromIndexes(keyIndex.get(k) ?? [])));
     return b;
   };
+  /** Classes carrying any of the values a requirement names, in one pass (pairwise unions copy per value). */
+  const anyValue = (r: SelectorRequirement): Bitset => Bitset.union(r.values.map((v) => valueSet(r.key, v)));
   /** Classes of `from` (selectable ones) that satisfy every requirement of a selector. */
   const matchWithin = (sel: LabelSelector, from: Bitset): Bitset => {
     let b = from;
@@ -236,13 +238,12 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
           b = b.andNot(keySet(r.key));
           break;
         case 'In':
-          // one pass over all the values' sets (pairwise unions of wide sets cost a copy per value)
-          b = r.values.length ? b.and(Bitset.union(r.values.map((v) => valueSet(r.key, v)))) : Bitset.EMPTY;
+          b = r.values.length ? b.and(anyValue(r)) : Bitset.EMPTY;
           break;
         case 'NotIn':
           // a narrow set drops each value in place; a wide one drops their union in one pass
           if (b.words.length <= 64) for (const v of r.values) b = b.andNot(valueSet(r.key, v));
-          else if (r.values.length) b = b.andNot(Bitset.union(r.values.map((v) => valueSet(r.key, v))));
+          else if (r.values.length) b = b.andNot(anyValue(r));
           break;
       }
       if (b.isEmpty) break;
