@@ -8,8 +8,6 @@ import path from 'node:path';
 import type { WorkloadConnectivity } from '../../core/engine/workload-connectivity.js';
 import type { FindingView, ReportModel } from '../../core/report/report-model.js';
 import { SEVERITIES, severityRank } from '../../core/findings/severity.js';
-import { findCheck } from '../../core/findings/check-registry.js';
-import { controlLabel } from '../../core/findings/controls.js';
 import { formatConnectivity } from '../../cli/formats/connectivity-formats.js';
 import { csvTable } from '../../cli/formats/csv.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -87,10 +85,8 @@ export function findingExports(model: ReportModel): FindingExport[] {
       controlsByCheck.set(ch.check, list);
     }
   }
-  // with the policy-level findings of clusters beyond the engine's limits (their checks' controls from the registry)
-  for (const s of model.clusterSections) {
-    for (const f of s.policyLevel?.findings ?? []) if (!controlsByCheck.has(f.check)) controlsByCheck.set(f.check, (findCheck(f.check)?.controls ?? []).map(controlLabel));
-  }
+  // findingsByControl lists every enabled check, so the policy-level findings of clusters beyond the
+  // engine's limits find their controls there too
   const all: FindingView[] = [...model.findingsBySeverity.flatMap((g) => g.checks.flatMap((c) => c.findings)), ...model.clusterSections.flatMap((s) => s.policyLevel?.findings ?? [])];
   const cmp = (a?: string, b?: string): number => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
   all.sort(
