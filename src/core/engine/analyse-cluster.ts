@@ -11,6 +11,7 @@ import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, DEFAULT_MAX_PAIR_CELLS, t
 import { buildClassIndex, type ClassIndex, type NamedPortBinding, type PodClass } from './pod-classes.js';
 import { PortSpace } from './port-space.js';
 import { RuleCompiler, type Direction } from './rule-compiler.js';
+import { TupleIds } from './tuple-ids.js';
 import { effectiveAllowMap, type SubjectPolicies } from './tier-evaluation.js';
 import type { AdminPolicyModel } from '../model/admin-network-policy.js';
 import type { ClusterModel } from '../model/cluster-model.js';
@@ -231,7 +232,13 @@ export class CoverageEvaluator {
   private readonly npBy: Record<Direction, NetworkPolicyModel[][]>;
   private readonly adminBy: AdminPolicyModel[][];
   private readonly baselineMembers: Bitset;
-  private readonly cache = new Map<string, { id: number; allow: AllowMap }>();
+  /** Evaluated allow maps by group key (a number from `groupKeys`), with the group's policy ids. */
+  private readonly cache = new Map<number, { id: number; allow: AllowMap; networkPolicies: readonly string[]; adminPolicies: readonly string[] }>();
+  /** Group keys as tuples of numbers (direction, policies, baseline, named ports): no key strings built. */
+  private readonly groupKeys = new TupleIds();
+  private readonly keyScratch: number[] = [];
+  /** A number per NetworkPolicy and AdminNetworkPolicy, for group keys. */
+  private readonly policyNumber = new Map<NetworkPolicyModel | AdminPolicyModel, number>();
 
   constructor(
     private readonly model: ClusterModel,
@@ -239,6 +246,8 @@ export class CoverageEvaluator {
     private readonly compiler: RuleCompiler,
   ) {
     const classes = index.classes;
+    for (const p of model.networkPolicies) this.policyNumber.set(p, this.policyNumber.size);
+    for (const p of model.adminPolicies) this.policyNumber.set(p, this.policyNumber.size);
     this.npBy = { ingress: classes.map(() => []), egress: classes.map(() => []) };
     for (const np of model.networkPolicies) {
       this.subjectOf(np).forEach((c) => {
@@ -303,31 +312,30 @@ export class CoverageEvaluator {
     const nps = without.size ? this.npBy[direction][c.id]!.filter((p) => !without.has(p.id)) : this.npBy[direction][c.id]!;
     const admin = this.adminBy[c.id]!.filter((a) => a[direction].length > 0 && !without.has(a.id));
     const baseline = baselinePolicy && baselinePolicy[direction].length > 0 && this.baselineMembers.has(c.id) ? baselinePolicy : undefined;
-    let key = `${direction}|${nps.map((p) => p.id).join(',')}|${admin.map((a) => a.id).join(',')}|${baseline ? 'b' : ''}`;
-    // ingress named ports resolve on the subject itself, so its bindings are part of the key
-    let named: ReadonlyMap<string, readonly NamedPortBinding[]> = NO_NAMED;
-    if (direction === 'ingress' && c.namedPorts.size) {
-      named = c.namedPorts;
-      key += `|${[...c.namedPorts].map(([n, b]) => `${n}:${b.map((x) => `${x.protocol}/${x.port}`).join(',')}`).join(';')}`;
-    }
-    let g = this.cache.get(key);
+    // the group key: direction, the policies (length-prefixed lists), the baseline and, for ingress, the
+    // named-port bindings (ingress named ports resolve on the subject itself)
+    const key = this.keyScratch;
+    key.length = 0;
+    key.push(direction === 'ingress' ? 0 : 1, nps.length);
+    for (let i = 0; i < nps.length; i++) key.push(this.policyNumber.get(nps[i]!)!);
+    key.push(admin.length);
+    for (let i = 0; i < admin.length; i++) key.push(this.policyNumber.get(admin[i]!)!);
+    key.push(baseline ? 1 : 0);
+    const named = direction === 'ingress' && c.namedPorts.size ? c.namedPorts : NO_NAMED;
+    key.push(named === NO_NAMED ? 0 : c.namedPortsId + 1);
+    const k = this.groupKeys.id(key);
+    let g = this.cache.get(k);
     if (!g) {
       const subject: SubjectPolicies = { networkPolicies: nps, admin, baseline };
       const allow =
         nps.length === 0 && admin.length === 0 && !baseline
           ? AllowMap.rect(compiler.allPeers, ports.all, ports)
           : effectiveAllowMap(compiler, direction, subject, named);
-      g = { id: this.cache.size, allow };
-      this.cache.set(key, g);
+      g = { id: this.cache.size, allow, networkPolicies: nps.map((p) => p.id), adminPolicies: admin.map((a) => a.id) };
+      this.cache.set(k, g);
       onNew?.(allow, classId + 1);
     }
-    return {
-      networkPolicies: nps.map((p) => p.id),
-      adminPolicies: admin.map((a) => a.id),
-      baseline: baseline !== undefined,
-      allow: g.allow,
-      group: g.id,
-    };
+    return { networkPolicies: g.networkPolicies, adminPolicies: g.adminPolicies, baseline: baseline !== undefined, allow: g.allow, group: g.id };
   }
 }
 

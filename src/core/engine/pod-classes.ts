@@ -6,7 +6,7 @@
 import { Bitset } from './bitset.js';
 import { TupleIds } from './tuple-ids.js';
 import type { AddressSpace } from './address-space.js';
-import type { ClusterModel, NamespaceModel, PodModel } from '../model/cluster-model.js';
+import { podWorkloadKey, type ClusterModel, type NamespaceModel, type PodModel } from '../model/cluster-model.js';
 import type { Labels, LabelSelector, SelectorRequirement } from '../model/label-selector.js';
 import { selectorMatches } from '../model/label-selector.js';
 import type { Protocol } from '../model/connection-set.js';
@@ -29,6 +29,8 @@ export interface PodClass {
   readonly hostNetwork: boolean;
   /** Referenced port names resolved on these pods. */
   readonly namedPorts: ReadonlyMap<string, readonly NamedPortBinding[]>;
+  /** A number for the set of those bindings: classes with equal numbers resolve every referenced port name alike. */
+  readonly namedPortsId: number;
   /** Address atoms holding the pods' IPs (only atoms of modelled families). */
   readonly addressAtoms: readonly number[];
   readonly pods: readonly PodModel[];
@@ -85,6 +87,7 @@ interface ClassEntry {
   readonly pods: PodModel[];
   readonly atoms: number[];
   readonly named: Map<string, NamedPortBinding[]>;
+  readonly namedId: number;
   readonly host: boolean;
 }
 
@@ -156,7 +159,7 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     tuple[4] = atomTuples.id(atoms.values, atoms.length);
     const c = classTuples.id(tuple);
     if (c === entries.length) {
-      entries.push({ ns: pod.namespace, pods: [pod], atoms: atoms.copy(), named: bindings.length ? namedBindings(pod, referencedPortNames) : NO_PORTS, host });
+      entries.push({ ns: pod.namespace, pods: [pod], atoms: atoms.copy(), named: bindings.length ? namedBindings(pod, referencedPortNames) : NO_PORTS, namedId: tuple[3]!, host });
     } else entries[c]!.pods.push(pod);
   }
   // namespace by namespace (a namespace's classes form one range of ids), in the order pods were met
@@ -174,6 +177,7 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
       selectable: !e.host,
       hostNetwork: e.host,
       namedPorts: e.named,
+      namedPortsId: e.namedId,
       addressAtoms: e.atoms,
       pods: e.pods,
       workloads: distinctWorkloads(e.pods),
@@ -370,8 +374,12 @@ class ScratchInts {
 
 /** The workloads of a class's pods, sorted (usually one: pods of a class mostly belong to one workload). */
 function distinctWorkloads(pods: readonly PodModel[]): string[] {
-  const first = pods[0]!.workloadKey;
+  // a class lies in one namespace: pods differ in workload by kind and name only
+  const { kind, name } = pods[0]!.workload;
   let others: Set<string> | undefined;
-  for (const p of pods) if (p.workloadKey !== first) (others ??= new Set([first])).add(p.workloadKey);
-  return others ? [...others].sort() : [first];
+  for (let i = 1; i < pods.length; i++) {
+    const w = pods[i]!.workload;
+    if (w.name !== name || w.kind !== kind) (others ??= new Set([podWorkloadKey(pods[0]!)])).add(podWorkloadKey(pods[i]!));
+  }
+  return others ? [...others].sort() : [podWorkloadKey(pods[0]!)];
 }

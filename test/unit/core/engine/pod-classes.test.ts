@@ -3,7 +3,8 @@
  * name. Per-pod labels (pod names, instance ids, hashes) that no selector names keep pods in one class.
  */
 import { describe, expect, it } from 'vitest';
-import { analyse, between, connectivity, netpol, ns, pod } from '../../../support/cluster-fixture.js';
+import { analyse, between, connectivity, netpol, ns, pod, snapshotOf } from '../../../support/cluster-fixture.js';
+import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 
 const classOf = (a: ReturnType<typeof analyse>, name: string) => a.classes.findIndex((c) => c.pods.some((p) => p.name === name));
 
@@ -125,5 +126,58 @@ describe('pod classes', () => {
         expect(fresh.podSelectorMatches(sel, within).toArray()).toEqual(expected);
       }
     }
+  });
+});
+
+describe('ingress groups and named ports', () => {
+  const ports = (http: number, first: 'http' | 'metrics') => {
+    const list = [
+      { name: 'http', containerPort: http },
+      { name: 'metrics', containerPort: 9090 },
+    ];
+    return first === 'http' ? list : list.reverse();
+  };
+  const objects = [
+    ns('a'),
+    pod('a', 'x', { labels: { app: 'x' }, ports: ports(8080, 'http') }),
+    pod('a', 'y', { labels: { app: 'y' }, ports: ports(8080, 'metrics') }),
+    pod('a', 'z', { labels: { app: 'z' }, ports: ports(8081, 'http') }),
+    pod('a', 'client', { labels: { role: 'client' } }),
+    netpol('a', 'web', {
+      podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['x', 'y', 'z'] }] },
+      ingress: [{ ports: [{ port: 'http' }, { port: 'metrics' }] }],
+    }),
+  ];
+
+  it('share one ingress evaluation between classes with the same policies and bindings, in any declared order', () => {
+    const a = analyse(objects);
+    const [x, y, z] = ['x', 'y', 'z'].map((n) => classOf(a, n));
+    expect(new Set([x, y, z]).size).toBe(3); // app values named by the selector split them
+    expect(a.ingress[x!]!.group).toBe(a.ingress[y!]!.group);
+    expect(a.ingress[z!]!.group).not.toBe(a.ingress[x!]!.group); // http resolves to another number
+    expect(a.ingress[x!]!.networkPolicies).toEqual(['a/web']);
+  });
+
+  it('resolve the named port on each class of a shared group alike, and apart where the numbers differ', () => {
+    const c = connectivity(objects);
+    expect(between(c, 'a/client[Pod]', 'a/x[Pod]')).toBe('TCP 8080,9090');
+    expect(between(c, 'a/client[Pod]', 'a/y[Pod]')).toBe('TCP 8080,9090');
+    expect(between(c, 'a/client[Pod]', 'a/z[Pod]')).toBe('TCP 8081,9090');
+  });
+});
+
+describe('the cluster model', () => {
+  it('keeps the snapshot pod objects, except that a finished pod is modelled without its IPs', () => {
+    const { snapshot } = snapshotOf([
+      ns('a'),
+      pod('a', 'running', { ip: '10.0.0.4', phase: 'Running' }),
+      pod('a', 'done', { ip: '10.0.0.5', phase: 'Succeeded' }),
+    ]);
+    const { model } = buildClusterModel(snapshot);
+    const byName = (pods: readonly { name: string }[], name: string) => pods.find((p) => p.name === name);
+    expect(byName(model.pods, 'running')).toBe(byName(snapshot.pods, 'running'));
+    expect(byName(model.pods, 'done')!.ips).toEqual([]);
+    expect(byName(snapshot.pods, 'done')!.ips).toEqual(['10.0.0.5']); // the snapshot itself is left alone
+    expect(byName(model.pods, 'done')).toMatchObject({ phase: 'Succeeded', workload: byName(snapshot.pods, 'done')!.workload });
   });
 });
