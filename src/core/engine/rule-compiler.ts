@@ -25,6 +25,10 @@ export class RuleCompiler {
   readonly allClasses: Bitset;
   readonly allExternal: Bitset;
   private readonly peerMemo = new Map<string, Bitset>();
+  /** Peers of a NetworkPolicy rule, by rule object: a rule is met once per class group its policy selects. */
+  private readonly rulePeerMemo = new Map<NetworkPolicyRule, Bitset>();
+  /** Numbered ports of a port list, by list object. */
+  private readonly numericMemo = new Map<readonly PolicyPort[], PortSetId>();
   private readonly egressNamedMemo = new Map<string, AllowMap>();
   private readonly namedGroups = new Map<string, { classes: Bitset; bindings: readonly NamedPortBinding[] }[]>();
 
@@ -47,6 +51,7 @@ export class RuleCompiler {
    */
   forgetPeers(): void {
     this.peerMemo.clear();
+    this.rulePeerMemo.clear();
     this.egressNamedMemo.clear();
     this.namedGroups.clear();
     this.classesByAtom = undefined;
@@ -115,10 +120,14 @@ export class RuleCompiler {
     return b;
   }
 
+  /** Peers of a rule of a policy in `policyNamespace` (a rule object belongs to one policy: memoised by it). */
   networkPolicyRulePeers(policyNamespace: string, rule: NetworkPolicyRule): Bitset {
     if (rule.peers === null) return this.allPeers;
-    let b = Bitset.EMPTY;
+    let b = this.rulePeerMemo.get(rule);
+    if (b) return b;
+    b = Bitset.EMPTY;
     for (const p of rule.peers) b = b.or(this.networkPolicyPeer(policyNamespace, p));
+    this.rulePeerMemo.set(rule, b);
     return b;
   }
 
@@ -169,8 +178,11 @@ export class RuleCompiler {
 
   /** Numbered ports of a port list as one port set (named entries are left to the caller). */
   numericPorts(list: readonly PolicyPort[]): PortSetId {
-    let id = this.ports.none;
+    let id = this.numericMemo.get(list);
+    if (id !== undefined) return id;
+    id = this.ports.none;
     for (const p of list) if (p.kind === 'range') id = this.ports.union(id, this.ports.range(p.protocol, p.from, p.to));
+    this.numericMemo.set(list, id);
     return id;
   }
 

@@ -55,6 +55,8 @@ export function effectiveAllowMap(
         );
       }
     }
+    // nothing decided by the admin tier: every allowed peer and port is in `lower`
+    if (adminAllow.isEmpty && adminDeny.isEmpty) return npAllow;
     return adminAllow.union(npAllow.intersect(lower, space), space);
   }
 

@@ -106,6 +106,21 @@ describe('peers', () => {
     expect(c[`0.0.0.0/0 => ${B}`]).toBeUndefined();
   });
 
+  it('scopes each policy\'s podSelector-only peer to its own namespace, even when two policies share one spec', () => {
+    const spec = { podSelector: { matchLabels: { app: 'server' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'client' } } }] }] };
+    const c = connectivity([
+      ns('x'),
+      ns('y'),
+      ...['x', 'y'].flatMap((n) => [pod(n, 'client', { labels: { app: 'client' } }), pod(n, 'server', { labels: { app: 'server' } })]),
+      netpol('x', 'from-client', spec),
+      netpol('y', 'from-client', spec),
+    ]);
+    expect(between(c, 'x/client[Pod]', 'x/server[Pod]')).toBe('All Connections');
+    expect(between(c, 'y/client[Pod]', 'y/server[Pod]')).toBe('All Connections');
+    expect(between(c, 'x/client[Pod]', 'y/server[Pod]')).toBe('none');
+    expect(between(c, 'y/client[Pod]', 'x/server[Pod]')).toBe('none');
+  });
+
   it('selects namespaces by the kubernetes.io/metadata.name label, even for undeclared namespaces', () => {
     const c = connectivity([
       pod('a', 'server', { labels: { app: 'server' } }),

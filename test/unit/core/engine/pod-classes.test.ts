@@ -174,7 +174,7 @@ describe('the cluster model', () => {
       pod('a', 'done', { ip: '10.0.0.5', phase: 'Succeeded' }),
     ]);
     const { model } = buildClusterModel(snapshot);
-    const byName = (pods: readonly { name: string }[], name: string) => pods.find((p) => p.name === name);
+    const byName = <P extends { name: string }>(pods: readonly P[], name: string) => pods.find((p) => p.name === name);
     expect(byName(model.pods, 'running')).toBe(byName(snapshot.pods, 'running'));
     expect(byName(model.pods, 'done')!.ips).toEqual([]);
     expect(byName(snapshot.pods, 'done')!.ips).toEqual(['10.0.0.5']); // the snapshot itself is left alone
