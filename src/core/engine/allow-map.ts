@@ -29,6 +29,43 @@ export class AllowMap {
     return new AllowMap([...byPorts].map(([ports, list]) => ({ peers: Bitset.union(list), ports })));
   }
 
+  /**
+   * The union of several maps (a policy's rules, a subject's policies). Peers allowed the same ports are
+   * ORed in one pass first; when the resulting segments are disjoint (the usual case) that is the union,
+   * without a pairwise combination that copies every segment at each step.
+   */
+  static unionAll(maps: readonly AllowMap[], space: PortSpace): AllowMap {
+    if (maps.length === 0) return AllowMap.EMPTY;
+    if (maps.length === 1) return maps[0]!;
+    const byPorts = new Map<PortSetId, Bitset[]>();
+    for (let i = 0; i < maps.length; i++) {
+      const segments = maps[i]!.segments;
+      for (let j = 0; j < segments.length; j++) {
+        const seg = segments[j]!;
+        const list = byPorts.get(seg.ports);
+        if (list) list.push(seg.peers);
+        else byPorts.set(seg.ports, [seg.peers]);
+      }
+    }
+    const merged: AllowSegment[] = [];
+    byPorts.forEach((list, ports) => merged.push({ peers: Bitset.union(list), ports }));
+    if (merged.length <= 16) {
+      let disjoint = true;
+      for (let i = 0; i < merged.length && disjoint; i++) {
+        for (let j = i + 1; j < merged.length; j++) {
+          if (merged[i]!.peers.intersects(merged[j]!.peers)) {
+            disjoint = false;
+            break;
+          }
+        }
+      }
+      if (disjoint) return merged.length ? new AllowMap(merged) : AllowMap.EMPTY;
+    }
+    let m = AllowMap.EMPTY;
+    for (const seg of merged) m = m.union(new AllowMap([seg]), space);
+    return m;
+  }
+
   static rect(peers: Bitset, ports: PortSetId, space: PortSpace): AllowMap {
     return peers.isEmpty || ports === space.none ? AllowMap.EMPTY : new AllowMap([{ peers, ports }]);
   }

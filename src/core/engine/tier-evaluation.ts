@@ -46,15 +46,13 @@ export function effectiveAllowMap(
   const lower = full.subtract(adminAllow.union(adminDeny, space), space);
 
   if (subject.networkPolicies.length) {
-    let npAllow = AllowMap.EMPTY;
+    const ruleMaps: AllowMap[] = [];
     for (const np of subject.networkPolicies) {
       for (const rule of np[direction]) {
-        npAllow = npAllow.union(
-          compiler.ruleMap(compiler.networkPolicyRulePeers(np.namespace, rule), rule.ports, direction, subjectNamedPorts),
-          space,
-        );
+        ruleMaps.push(compiler.ruleMap(compiler.networkPolicyRulePeers(np.namespace, rule), rule.ports, direction, subjectNamedPorts));
       }
     }
+    const npAllow = AllowMap.unionAll(ruleMaps, space);
     // nothing decided by the admin tier: every allowed peer and port is in `lower`
     if (adminAllow.isEmpty && adminDeny.isEmpty) return npAllow;
     return adminAllow.union(npAllow.intersect(lower, space), space);

@@ -63,6 +63,35 @@ describe('AllowMap', () => {
     expect(byPeerCases, 'the peer-by-peer path is exercised').toBeGreaterThan(5);
   });
 
+  it('unionAll equals the pairwise union: overlapping or disjoint maps, equal port sets, few and many segments', () => {
+    const next = rng(7);
+    let disjointCases = 0;
+    let overlapCases = 0;
+    for (let round = 0; round < 80; round++) {
+      const peers = 30 + next(200);
+      const count = next(6);
+      // every other round splits one map into rule-like rectangles over disjoint peer slices
+      const maps =
+        round % 2
+          ? Array.from({ length: count }, () => randomMap(next, peers, round % 4 === 1 ? 1 + next(3) : 18 + next(10)))
+          : Array.from({ length: count }, (_, k) =>
+              AllowMap.rect(Bitset.fromIndexes(Array.from({ length: peers }, (_, i) => i).filter((i) => i % Math.max(count, 1) === k)), portSets[next(3)]!, space),
+            );
+      const pairwise = maps.reduce((m, x) => m.union(x, space), AllowMap.EMPTY);
+      const all = AllowMap.unionAll(maps, space);
+      expect(perPeer(all, peers)).toEqual(perPeer(pairwise, peers));
+      expect(all.segments.every((s) => !s.peers.isEmpty && s.ports !== space.none)).toBe(true);
+      expect(new Set(all.segments.map((s) => s.ports)).size).toBe(all.segments.length);
+      const segs = all.segments;
+      const overlapping = segs.some((a, i) => segs.some((b, j) => j > i && a.peers.intersects(b.peers)));
+      expect(overlapping, 'segments of a union are disjoint').toBe(false);
+      if (maps.length > 1 && maps.some((a, i) => maps.some((b, j) => j > i && a.peers().intersects(b.peers())))) overlapCases++;
+      else if (maps.length > 1) disjointCases++;
+    }
+    expect(overlapCases, 'overlapping inputs are exercised').toBeGreaterThan(5);
+    expect(disjointCases, 'disjoint inputs are exercised').toBeGreaterThan(5);
+  });
+
   it('unions many bitsets in one pass', () => {
     const sets = [Bitset.fromIndexes([1, 70]), Bitset.EMPTY, Bitset.fromIndexes([300]), Bitset.fromIndexes([2, 70])];
     expect(Bitset.union(sets).toArray()).toEqual([1, 2, 70, 300]);
