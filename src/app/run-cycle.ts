@@ -6,7 +6,7 @@
  */
 import type { CollectResult } from '../adapters/kube/cluster-target.js';
 import type { Logger } from '../adapters/log/logger.js';
-import type { HistoryStore, ReportRecord } from '../adapters/store/history-store.js';
+import { podsAndPolicies, type HistoryStore, type ReportRecord } from '../adapters/store/history-store.js';
 import { periodContaining, previousPeriod, periodBounds, type PeriodKind } from '../core/report/report-period.js';
 import type { ReportPeriod } from '../core/report/report-model.js';
 import type { Snapshot } from '../core/model/snapshot.js';
@@ -104,7 +104,7 @@ export async function runCycle(deps: RunCycleDeps, opts: RunOptions): Promise<Ru
           audit = `; audit failed: ${(e as Error).message}`;
           failed = true;
         }
-        const line = `${r.cluster}: snapshot ${meta.id} stored (${meta.counts.pods} pods, ${meta.counts.networkPolicies + meta.counts.adminNetworkPolicies + meta.counts.baselineAdminNetworkPolicies} policies${meta.failures ? `, ${meta.failures} resource${meta.failures === 1 ? '' : 's'} not collected` : ''})${audit}`;
+        const line = `${r.cluster}: snapshot ${meta.id} stored (${podsAndPolicies(meta.counts)}${meta.failures ? `, ${meta.failures} resource${meta.failures === 1 ? '' : 's'} not collected` : ''})${audit}`;
         clusters.push({ cluster: r.cluster, ok: true, line });
         log.info('snapshot stored', { cluster: r.cluster, snapshot: meta.id, pods: meta.counts.pods, durationMs: Math.round(r.durationMs) });
       }

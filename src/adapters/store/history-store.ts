@@ -28,6 +28,17 @@ export interface StoredSnapshotMeta {
   readonly storedBytes: number;
 }
 
+/** Every policy of a stored snapshot: NetworkPolicies, AdminNetworkPolicies and the baseline. */
+export function policyCount(counts: StoredSnapshotMeta['counts']): number {
+  return counts.networkPolicies + counts.adminNetworkPolicies + counts.baselineAdminNetworkPolicies;
+}
+
+/** A stored snapshot's size in words, e.g. `9 pods, 1 policy`. */
+export function podsAndPolicies(counts: StoredSnapshotMeta['counts']): string {
+  const policies = policyCount(counts);
+  return `${counts.pods} pod${counts.pods === 1 ? '' : 's'}, ${policies} polic${policies === 1 ? 'y' : 'ies'}`;
+}
+
 export interface SnapshotFilter {
   readonly cluster?: string;
   /** Inclusive ISO-8601 bounds on takenAt. */

@@ -1,7 +1,7 @@
 /** `netpol-audit history list|show|prune`: what the history store holds, one snapshot in full, and retention. */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { stringify as toYaml } from 'yaml';
-import type { StoredSnapshotMeta } from '../../adapters/store/history-store.js';
+import { policyCount, type StoredSnapshotMeta } from '../../adapters/store/history-store.js';
 import { isoInstant } from '../../adapters/store/iso-instant.js';
 import { loadSnapshotByRef } from '../../app/history/resolve-snapshot-ref.js';
 import { sortKeys } from '../../core/model/canonical-json.js';
@@ -26,10 +26,6 @@ function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-export function policyCount(counts: StoredSnapshotMeta['counts']): number {
-  return counts.networkPolicies + counts.adminNetworkPolicies + counts.baselineAdminNetworkPolicies;
 }
 
 function table(rows: string[][]): string {

@@ -6,14 +6,13 @@
 import { performance } from 'node:perf_hooks';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_COLLECT_OPTIONS, type ClusterTarget, type CollectResult } from '../../adapters/kube/cluster-target.js';
-import type { HistoryStore } from '../../adapters/store/history-store.js';
+import { podsAndPolicies, type HistoryStore } from '../../adapters/store/history-store.js';
 import { isoInstant } from '../../adapters/store/iso-instant.js';
 import { EnvironmentError, UserError } from '../../core/model/user-error.js';
 import type { CliContext } from '../cli-context.js';
 import { consoleReporter, type Reporter } from '../console-reporter.js';
 import { addStoreOption, wholeNumber, withHistoryStore } from '../history-store-access.js';
 import { manifestSnapshot } from '../snapshot-input.js';
-import { policyCount } from './history-command.js';
 
 const LIVE_OPTIONS = ['context', 'allContexts', 'inCluster', 'kubeconfig', 'concurrency', 'pageSize', 'timeout', 'retries'] as const;
 const FLAG: Record<(typeof LIVE_OPTIONS)[number], string> = {
@@ -50,7 +49,7 @@ async function storeResult(ctx: CliContext, store: HistoryStore, result: Collect
       ? `; partial: ${result.snapshot.failures.map((f) => `${f.resource} (${f.reason})`).join(', ')}`
       : '';
     ctx.stdout.write(
-      `${result.cluster}: stored snapshot ${meta.id} (${meta.counts.pods} pods, ${policyCount(meta.counts)} policies) in ${duration(result.durationMs)}${partial}\n`,
+      `${result.cluster}: stored snapshot ${meta.id} (${podsAndPolicies(meta.counts)}) in ${duration(result.durationMs)}${partial}\n`,
     );
     return true;
   } catch (e) {
