@@ -23,6 +23,7 @@ import type { NetpolAuditConfig } from '../config/netpol-audit-config.js';
 import { applyEngineDefaults, hasEngineOptions } from './engine-options.js';
 import { EXIT } from './exit-codes.js';
 import { VERSION } from '../version.js';
+import { userMessage } from './user-message.js';
 
 export function buildProgram(ctx: CliContext): Command {
   const program = new Command('netpol-audit')
@@ -118,7 +119,7 @@ export async function runCli(argv: readonly string[], ctx: CliContext): Promise<
       return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (e instanceof UserError) {
-      ctx.stderr.write(`netpol-audit: ${e.message}\n${e.hint ? `  hint: ${e.hint}\n` : ''}`);
+      ctx.stderr.write(userMessage(e.message, { hint: e.hint }));
       return e.exitCode;
     }
     ctx.stderr.write(`netpol-audit: internal error (a bug; please report it with this output)\n${(e as Error)?.stack ?? String(e)}\n`);

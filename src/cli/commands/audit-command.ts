@@ -10,6 +10,7 @@ import { EXIT } from '../exit-codes.js';
 import { AUDIT_FORMATS, auditJson, formatAuditCsv, formatAuditSarif, formatAuditTxt, type AuditFormat } from '../formats/audit-formats.js';
 import { addInputOptions, resolveInput } from '../input-options.js';
 import { failOnErrors, manifestSnapshot } from '../snapshot-input.js';
+import { userMessage } from '../user-message.js';
 
 export function auditCommand(ctx: CliContext): Command {
   const cmd = new Command('audit')
@@ -51,7 +52,7 @@ export function auditCommand(ctx: CliContext): Command {
     if (failOn && result.findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn))) process.exitCode = EXIT.findings;
     if (!audit.complete) {
       // the policy-level findings are printed, but the audit is incomplete: never a passing exit code
-      ctx.stderr.write(`netpol-audit: ${audit.stoppedBy.message}\n  only the policy-level checks ran; not run: ${audit.result.notRun.checks.join(', ')}\n${audit.stoppedBy.hint ? `  hint: ${audit.stoppedBy.hint}\n` : ''}`);
+      ctx.stderr.write(userMessage(audit.stoppedBy.message, { details: [`only the policy-level checks ran; not run: ${audit.result.notRun.checks.join(', ')}`], hint: audit.stoppedBy.hint }));
       process.exitCode = EXIT.usage;
     }
   });

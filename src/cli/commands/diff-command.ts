@@ -19,6 +19,7 @@ import { addStoreOption } from '../common-options.js';
 import { failOnErrors, manifestSnapshot } from '../snapshot-input.js';
 import { driftBetween, driftSide } from '../../app/drift-between.js';
 import { driftJson, formatDriftMd, formatDriftTxt } from '../formats/drift-formats.js';
+import { userMessage } from '../user-message.js';
 
 export function diffCommand(ctx: CliContext): Command {
   const cmd = new Command('diff')
@@ -65,7 +66,7 @@ export function diffCommand(ctx: CliContext): Command {
     else ctx.stdout.write(formatDriftTxt(drift));
     if (!drift.complete) {
       // the policy drift is printed, but connectivity is unknown: never a passing exit code
-      ctx.stderr.write(`netpol-audit: connectivity and exposure not analysed, beyond the engine limits; only the policy drift was computed\n${drift.notAnalysed.map((r) => `  ${r}\n`).join('')}`);
+      ctx.stderr.write(userMessage('connectivity and exposure not analysed, beyond the engine limits; only the policy drift was computed', { details: drift.notAnalysed }));
       process.exitCode = EXIT.usage;
     }
   });
