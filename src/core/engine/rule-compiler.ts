@@ -9,7 +9,7 @@ import type { ClassIndex, NamedPortBinding } from './pod-classes.js';
 import type { PortSetId, PortSpace } from './port-space.js';
 import type { EngineSettings } from './engine-settings.js';
 import type { AdminPeer, AdminRule } from '../model/admin-network-policy.js';
-import type { Cidr } from '../model/ip-address.js';
+import type { AddressRange, Cidr } from '../model/ip-address.js';
 import { parseIp } from '../model/ip-address.js';
 import type { NetworkPolicyPeer, NetworkPolicyRule } from '../model/network-policy.js';
 import type { PolicyPort } from '../model/policy-port.js';
@@ -55,12 +55,16 @@ export class RuleCompiler {
     this.egressNamedMemo.clear();
     this.namedGroups.clear();
     this.classesByAtom = undefined;
+    this.multiAtomClasses = undefined;
+    this.rangeClassMemo.clear();
   }
 
   /** Address atom -> ids of the classes with a pod IP in it, as flat arrays (built on first use). */
   private classesByAtom: Map<number, Int32Array> | undefined;
-  /** Class id -> 1 when its pods run on the host network (built on first use). */
-  private hostNetworkClasses: Uint8Array | undefined;
+  /** Classes whose pods run on the host network (built on first use). */
+  private hostNetworkClasses: Bitset | undefined;
+  /** Classes whose pods' IPs lie in more than one address atom (built on first use). */
+  private multiAtomClasses: Bitset | undefined;
 
   private indexClassesByAtom(): Map<number, Int32Array> {
     const lists = new Map<number, number[]>();
@@ -74,31 +78,56 @@ export class RuleCompiler {
     return new Map([...lists].map(([a, ids]) => [a, Int32Array.from(ids)]));
   }
 
+  /** Classes with a pod IP inside an address range, by range (a pod-range block recurs in every namespace). */
+  private readonly rangeClassMemo = new Map<string, Bitset>();
+
+  private classesInRange(r: AddressRange): Bitset {
+    const key = `${r.family}:${r.start}-${r.end}`;
+    let b = this.rangeClassMemo.get(key);
+    if (b) return b;
+    const atoms = this.addresses.rangeBits(r, this.classCount);
+    const byAtom = (this.classesByAtom ??= this.indexClassesByAtom());
+    const members: number[] = [];
+    for (let bit = atoms.nextSetBit(this.classCount); bit >= 0; bit = atoms.nextSetBit(bit + 1)) {
+      const ids = byAtom.get(bit - this.classCount);
+      if (ids) for (let k = 0; k < ids.length; k++) members.push(ids[k]!);
+    }
+    b = Bitset.fromIndexes(members);
+    this.rangeClassMemo.set(key, b);
+    return b;
+  }
+
   /**
    * External atoms of a CIDR list minus exceptions, plus the classes whose pod IPs fall inside (all of them,
-   * or only hostNetwork ones). Visits only the atoms inside and sets class bits in place: a block over the
-   * whole pod range costs one pass over its classes, never a list of them per call.
+   * or only hostNetwork ones). The classes come from per-range sets (memoised): those of the CIDRs minus
+   * those of the exceptions, and a class with IPs both in an exception and elsewhere is checked atom by atom.
+   * A block over the whole pod range is met in every namespace and costs one pass over its classes in all.
    */
   private addressPeers(cidrs: readonly Cidr[], except: readonly Cidr[], pods: 'all' | 'hostNetwork'): Bitset {
     let atoms = Bitset.EMPTY;
     for (const c of cidrs) atoms = atoms.or(this.addresses.rangeBits(c, this.classCount));
     for (const e of except) atoms = atoms.andNot(this.addresses.rangeBits(e, this.classCount));
     if (atoms.isEmpty) return atoms;
-    const byAtom = (this.classesByAtom ??= this.indexClassesByAtom());
-    const hostNetwork = pods === 'hostNetwork' ? (this.hostNetworkClasses ??= Uint8Array.from(this.index.classes, (c) => (c.hostNetwork ? 1 : 0))) : undefined;
-    const words = new Uint32Array((this.classCount + 31) >>> 5);
-    let any = false;
-    for (let bit = atoms.nextSetBit(this.classCount); bit >= 0; bit = atoms.nextSetBit(bit + 1)) {
-      const ids = byAtom.get(bit - this.classCount);
-      if (!ids) continue;
-      for (let k = 0; k < ids.length; k++) {
-        const id = ids[k]!;
-        if (hostNetwork && !hostNetwork[id]) continue;
-        words[id >>> 5]! |= 1 << (id & 31);
-        any = true;
+    let classes = Bitset.union(cidrs.map((c) => this.classesInRange(c)));
+    if (except.length && !classes.isEmpty) {
+      const excepted = Bitset.union(except.map((e) => this.classesInRange(e))).and(classes);
+      if (!excepted.isEmpty) {
+        classes = classes.andNot(excepted);
+        // a class with one IP atom inside an exception is out; one with several may have another inside
+        const multi = (this.multiAtomClasses ??= Bitset.fromIndexes(this.index.classes.filter((c) => c.addressAtoms.length > 1).map((c) => c.id)));
+        const recheck = excepted.and(multi);
+        if (!recheck.isEmpty) {
+          const back: number[] = [];
+          const n = this.classCount;
+          recheck.forEach((id) => {
+            if (this.index.classes[id]!.addressAtoms.some((a) => atoms.has(n + a))) back.push(id);
+          });
+          if (back.length) classes = classes.or(Bitset.fromIndexes(back));
+        }
       }
     }
-    return any ? atoms.or(Bitset.fromWords(0, words)) : atoms;
+    if (pods === 'hostNetwork') classes = classes.and((this.hostNetworkClasses ??= Bitset.fromIndexes(this.index.classes.filter((c) => c.hostNetwork).map((c) => c.id))));
+    return classes.isEmpty ? atoms : atoms.or(classes);
   }
 
   networkPolicyPeer(policyNamespace: string, peer: NetworkPolicyPeer): Bitset {

@@ -266,6 +266,24 @@ describe('ipBlock', () => {
     expect(between(connectivity(objects, { ipBlockPods: 'ignore' }), A, B)).toBe('none');
   });
 
+  it('matches a pod by any of its IPs: excepting one of them leaves the pod matched by the other', () => {
+    const twoIps = { ...pod('a', 'client', { labels: { app: 'client' } }), status: { podIPs: [{ ip: '10.0.0.5' }, { ip: '10.0.1.5' }] } };
+    const block = (except: string[]) => [
+      ns('a'),
+      twoIps,
+      pod('a', 'lone', { labels: { app: 'lone' }, ip: '10.0.0.6' }),
+      pod('a', 'server', { labels: { app: 'server' }, ip: '10.0.2.7' }),
+      netpol('a', 'p', { podSelector: { matchLabels: { app: 'server' } }, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except } }] }] }),
+      // the same block without exceptions elsewhere, so the unexcepted range is met first
+      netpol('a', 'q', { podSelector: { matchLabels: { app: 'none' } }, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }] }] }),
+    ];
+    const one = connectivity(block(['10.0.0.0/24']), { ipBlockPods: 'match', ipFamilies: 'ipv4' });
+    expect(between(one, A, B)).toBe('All Connections'); // 10.0.1.5 is still inside
+    expect(between(one, 'a/lone[Pod]', B)).toBe('none'); // its only IP is excepted
+    const both = connectivity(block(['10.0.0.0/24', '10.0.1.0/24']), { ipBlockPods: 'match', ipFamilies: 'ipv4' });
+    expect(between(both, A, B)).toBe('none');
+  });
+
   it('does not match a finished pod by its old IP (it may belong to another pod by now)', () => {
     const objects = [
       ns('a'),
