@@ -61,8 +61,10 @@ export class AllowMap {
       }
       if (disjoint) return merged.length ? new AllowMap(merged) : AllowMap.EMPTY;
     }
+    // overlapping, or too many port sets to compare pairwise: the pairwise union of the maps themselves
+    // (segment by segment would redo a many-segment map once per segment)
     let m = AllowMap.EMPTY;
-    for (const seg of merged) m = m.union(new AllowMap([seg]), space);
+    for (const x of maps) m = m.union(x, space);
     return m;
   }
 
