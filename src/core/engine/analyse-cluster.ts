@@ -373,19 +373,27 @@ export function combineDirections(
   const memberBits = memberLists.map((list) => Bitset.fromIndexes(list));
   // distinct peer sets of the other side's segments -> (group, ports) admitted; a peer is in at most one
   // segment of each group, so every group admits a subject on one port set
-  const peerSets = new Map<string, { peers: Bitset; groups: number[]; ports: number[] }>();
+  // (hashed, then compared: a text key per segment cost more than the rest of the transposition)
+  type PeerSet = { peers: Bitset; groups: number[]; ports: number[] };
+  const peerSets = new Map<number, PeerSet[]>();
+  const sets: PeerSet[] = [];
   groupAllow.forEach((allow, g) => {
     for (const seg of allow.segments) {
       const peers = seg.peers.and(all);
       if (peers.isEmpty) continue;
-      const k = peers.key();
-      let e = peerSets.get(k);
-      if (!e) peerSets.set(k, (e = { peers, groups: [], ports: [] }));
+      const h = peers.hash();
+      let bucket = peerSets.get(h);
+      let e = bucket?.find((x) => x.peers.equals(peers));
+      if (!e) {
+        e = { peers, groups: [], ports: [] };
+        sets.push(e);
+        if (bucket) bucket.push(e);
+        else peerSets.set(h, (bucket = [e]));
+      }
       e.groups.push(g);
       e.ports.push(seg.ports);
     }
   });
-  const sets = [...peerSets.values()];
   const admitted: number[][] = Array.from({ length: N }, () => []);
   sets.forEach((s, i) => s.peers.forEach((c) => admitted[c]!.push(i)));
   // the subject side's segments restricted to classes, once per allow map

@@ -170,6 +170,14 @@ export class Bitset {
   }
 
   /** A string usable as a map key; equal sets give equal keys. */
+  /** A 32-bit hash (FNV-1a over the offset and words): equal sets hash alike, for hashed lookups with equals. */
+  hash(): number {
+    let h = Math.imul(0x811c9dc5 ^ this.offset, 16777619);
+    const w = this.words;
+    for (let i = 0; i < w.length; i++) h = Math.imul(h ^ w[i]!, 16777619);
+    return h >>> 0;
+  }
+
   key(): string {
     let s = `${this.offset}:`;
     for (const w of this.words) s += `${w.toString(36)},`;

@@ -30,6 +30,8 @@ export class RuleCompiler {
   /** Numbered ports of a port list, by list object. */
   private readonly numericMemo = new Map<readonly PolicyPort[], PortSetId>();
   private readonly egressNamedMemo = new Map<string, AllowMap>();
+  /** The same, by peer set and port list objects (weakly: an admin rule's peer set is built anew per call). */
+  private egressNamedByObject = new WeakMap<Bitset, Map<readonly PolicyPort[], AllowMap>>();
   private readonly namedGroups = new Map<string, { classes: Bitset; bindings: readonly NamedPortBinding[] }[]>();
 
   constructor(
@@ -53,6 +55,7 @@ export class RuleCompiler {
     this.peerMemo.clear();
     this.rulePeerMemo.clear();
     this.egressNamedMemo.clear();
+    this.egressNamedByObject = new WeakMap();
     this.namedGroups.clear();
     this.classesByAtom = undefined;
     this.multiAtomClasses = undefined;
@@ -266,9 +269,17 @@ export class RuleCompiler {
       return AllowMap.rect(peers, space.union(numeric, resolved), space);
     }
     // egress: each destination class resolves the names itself; the same rule is met by many subjects
+    // (by the peer set and port list objects first: a rule's peers are memoised, so its next meeting needs no text key)
+    let byPorts = this.egressNamedByObject.get(peers);
+    const known = byPorts?.get(ports);
+    if (known) return known;
+    if (!byPorts) this.egressNamedByObject.set(peers, (byPorts = new Map()));
     const memoKey = `${peers.key()}|${ports.map(portKey).join(',')}`;
     const cached = this.egressNamedMemo.get(memoKey);
-    if (cached) return cached;
+    if (cached) {
+      byPorts.set(ports, cached);
+      return cached;
+    }
     // classes in peers whose named ports add something, with what they add
     const extra = new Map<number, PortSetId>();
     for (const n of named) {
@@ -291,6 +302,7 @@ export class RuleCompiler {
       m = AllowMap.fromDisjoint([...pieces, { peers: rest, ports: numeric }], space);
     }
     this.egressNamedMemo.set(memoKey, m);
+    byPorts.set(ports, m);
     return m;
   }
 }

@@ -19,4 +19,15 @@ describe('Bitset', () => {
     expect(Bitset.EMPTY.nextSetBit(0)).toBe(-1);
     expect(Bitset.fromIndexes([1000]).nextSetBit(0)).toBe(1000);
   });
+
+  it('hashes equal sets alike however they were built, and tells most different sets apart', () => {
+    const a = Bitset.fromIndexes([40, 41, 42, 43, 300]);
+    const b = Bitset.range(40, 44).or(Bitset.fromIndexes([300]));
+    const c = Bitset.range(0, 400).and(Bitset.fromIndexes([300, 43, 42, 41, 40, 1000]));
+    expect(a.equals(b) && b.equals(c)).toBe(true);
+    expect(new Set([a.hash(), b.hash(), c.hash()]).size).toBe(1);
+    // shifted or one bit off: different hashes (FNV over offset and words)
+    const others = [Bitset.fromIndexes([72, 73, 74, 75, 332]), Bitset.fromIndexes([40, 41, 42, 300]), Bitset.EMPTY, Bitset.fromIndexes([0])];
+    expect(new Set([a, ...others].map((x) => x.hash())).size).toBe(5);
+  });
 });
