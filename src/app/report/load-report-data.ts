@@ -10,7 +10,7 @@ import { workloadConnectivity } from '../../core/engine/workload-connectivity.js
 import type { EngineSettings } from '../../core/engine/engine-settings.js';
 import type { AuditSettings } from '../../core/findings/audit-settings.js';
 import type { PreviousPeriodCounts } from '../../core/findings/check.js';
-import type { AnalysedSnapshot, ClusterPeriodData, UnanalysedSnapshot } from '../../core/report/build-report-model.js';
+import type { AnalysedSnapshot, ClusterPeriodData, TrendEntry, UnanalysedSnapshot } from '../../core/report/build-report-model.js';
 import type { Snapshot } from '../../core/model/snapshot.js';
 import { periodBounds, previousPeriod } from '../../core/report/report-period.js';
 import type { ReportPeriod } from '../../core/report/report-model.js';
@@ -91,13 +91,18 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
         ? `no snapshot in ${req.period.label}; the last collection attempt (${last.attemptedAt}) failed: ${last.reason}`
         : `no snapshot was taken between ${req.period.from} and ${req.period.to}`;
     }
-    const trend = [];
+    // a period whose snapshot the engine stopped on keeps its policy-level audit (the policy count needs no allow set)
+    const trendEntry = (period: ReportPeriod, r: AnalysedSnapshot | Unanalysable | undefined): TrendEntry => {
+      const policyAudit = unanalysedOnly(r)?.policyAudit;
+      return { period, audit: analysedOnly(r)?.audit ?? null, ...(policyAudit ? { policyAudit } : {}) };
+    };
+    const trend: TrendEntry[] = [];
     for (const p of req.trendPeriods) {
-      if (p.label === req.period.label) trend.push({ period: p, audit: current?.audit ?? null });
-      else if (p.label === prevPeriod.label) trend.push({ period: p, audit: previous?.audit ?? null });
+      if (p.label === req.period.label) trend.push(trendEntry(p, curResult));
+      else if (p.label === prevPeriod.label) trend.push(trendEntry(p, prevResult));
       else {
         const meta = await newestIn(cluster, p);
-        trend.push({ period: p, audit: meta ? (analysedOnly(await analysed(meta, asOf(p)))?.audit ?? null) : null });
+        trend.push(trendEntry(p, meta ? await analysed(meta, asOf(p)) : undefined));
       }
     }
     out.push({

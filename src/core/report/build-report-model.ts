@@ -69,8 +69,17 @@ export interface ClusterPeriodData {
   readonly previousUnanalysed?: UnanalysedSnapshot;
   /** Why there is no current snapshot (e.g. the last collection failure), or why it was not analysed. */
   readonly missingReason?: string;
-  /** Audits of the trend periods (oldest first; null where no snapshot exists), for trend figures. */
-  readonly trend: readonly { readonly period: ReportPeriod; readonly audit: AuditResult | null }[];
+  /**
+   * Audits of the trend periods (oldest first; null where no snapshot exists or the engine stopped on it),
+   * for trend figures; `policyAudit` where the engine stopped, for the figures that need no allow set.
+   */
+  readonly trend: readonly TrendEntry[];
+}
+
+export interface TrendEntry {
+  readonly period: ReportPeriod;
+  readonly audit: AuditResult | null;
+  readonly policyAudit?: PolicyAuditResult;
 }
 
 export interface ReportOptions {
@@ -131,10 +140,14 @@ function keyFigures(cur: ScopedFigures | null, prev: ScopedFigures | null, expir
 
 function trends(clusters: readonly ClusterPeriodData[], scope: NamespaceScope): TrendSeries[] {
   const periods = clusters[0]?.trend.map((t) => t.period) ?? [];
-  const perPeriod = periods.map((p, i) => ({
-    period: p.label,
-    figures: combineFigures(clusters.map((c) => c.trend[i]?.audit).filter((a): a is AuditResult => Boolean(a)).map((a) => scopedFigures(a, scope))),
-  }));
+  const perPeriod = periods.map((p, i) => {
+    const entries = clusters.map((c) => c.trend[i]);
+    const policyLevel = entries.flatMap((e) => (e?.policyAudit ? [policyLevelFigures(e.policyAudit, scope)] : []));
+    const figures = combineFigures(entries.flatMap((e) => (e?.audit ? [scopedFigures(e.audit, scope)] : [])));
+    // the policy count needs no allow set: clusters the engine stopped on count too
+    const policies = figures || policyLevel.length ? (figures?.policies ?? 0) + policyLevel.reduce((n, f) => n + f.policies, 0) : null;
+    return { period: p.label, figures, policies };
+  });
   const series = (id: TrendSeries['id'], title: string, unit: TrendSeries['unit'], value: (f: ScopedFigures) => number | null): TrendSeries => ({
     id,
     title,
@@ -146,7 +159,7 @@ function trends(clusters: readonly ClusterPeriodData[], scope: NamespaceScope): 
     series('findings-high-or-worse', 'Open high and critical findings', '', (f) => f.findings.high + f.findings.critical),
     series('pods-isolated-percent', 'Pods isolated in both directions', '%', (f) => percent(f.podsIsolatedBoth, f.pods)),
     series('namespaces-default-deny-percent', 'Namespaces with full default-deny', '%', (f) => percent(f.namespacesFullDefaultDeny, f.namespaces)),
-    series('policies', 'Policies', '', (f) => f.policies),
+    { id: 'policies', title: 'Policies', unit: '', points: perPeriod.map((p) => ({ period: p.period, value: p.policies })) },
   ];
 }
 

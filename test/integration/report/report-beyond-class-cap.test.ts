@@ -69,6 +69,9 @@ describe('report with a cluster beyond the class cap', () => {
     expect(html).toContain('instance (24 values)');
     expect(html).toContain('--max-classes');
     expect(html).toContain('snapshot stored, not analysed'); // page one, per cluster
+    // the policy trend counts pinned's policy too (no allow set needed): prod's 10 and pinned's 1
+    const policiesRow = html.match(/<tr><td>Policies<\/td>(.*?)<\/tr>/)?.[1] ?? '';
+    expect([...policiesRow.matchAll(/<td class="num">(.*?)<\/td>/g)].map((m) => m[1]).at(-1)).toBe('11');
     // prod is analysed as usual; nothing is invented for pinned
     expect(existsSync(join(out, 'connectivity-prod.csv'))).toBe(true);
     expect(existsSync(join(out, 'connectivity-pinned.csv'))).toBe(false);

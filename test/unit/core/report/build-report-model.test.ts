@@ -81,6 +81,27 @@ describe('report model', () => {
     expect(m.keyFigures).toEqual(model.keyFigures);
   });
 
+  it('counts the policies of a cluster beyond the engine limits in the policy trend, and nothing else', () => {
+    const { snapshot } = snapshotOf(q3, '2026-09-29T00:00:00.000Z');
+    const policyAudit = runPolicyAudit({ cluster: 'pinned', takenAt: snapshot.takenAt, analysis: analysePolicies(buildClusterModel(snapshot).model), settings, today: '2026-10-02', stoppedBecause: 'beyond the cap' });
+    const unanalysed = { id: '9', takenAt: snapshot.takenAt, contentHash: snapshot.contentHash, reason: 'beyond the cap', snapshot, policyAudit };
+    // pinned was beyond the cap in the current period (2026-Q3) and in 2026-Q1, and had no snapshot otherwise
+    const pinned: ClusterPeriodData = {
+      cluster: 'pinned',
+      unanalysed,
+      missingReason: unanalysed.reason,
+      trend: trend.map((p, i) => ({ period: p, audit: null, ...(i === 3 || i === 1 ? { policyAudit } : {}) })),
+    };
+    const m = buildReportModel([...data(), pinned], options);
+    const points = (id: string, mm = m) => mm.trends.find((t) => t.id === id)!.points.map((p) => p.value);
+    // prod has 3 policies in 2026-Q3 and none in 2026-Q2; pinned's 3 count where it was stored
+    expect(points('policies', model)).toEqual([null, null, 0, 3]);
+    expect(points('policies')).toEqual([null, 3, 0, 6]);
+    // figures over allow sets stay prod's alone, with gaps where only pinned has a snapshot
+    expect(points('containment-score')).toEqual(points('containment-score', model));
+    expect(points('findings-high-or-worse')).toEqual(points('findings-high-or-worse', model));
+  });
+
   it('compares a cluster beyond the engine limits at policy level in the drift section, and says so', () => {
     const reason = 'beyond the cap';
     const unanalysedOf = (objects: unknown[], id: string, takenAt: string) => {
