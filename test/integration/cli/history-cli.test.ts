@@ -30,7 +30,7 @@ describe('history CLI', () => {
     const r = await run(['snapshot', '--manifests', V1, '--cluster', 'alpha', '--taken-at', '2026-09-30T10:00:00+02:00']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^alpha: stored snapshot 1 \(2 pods, 1 policies\) in \d+\.\ds\n$/);
+    expect(r.stdout).toMatch(/^alpha: stored snapshot 1 \(2 pods, 1 policy\) in \d+\.\ds\n$/);
 
     const list = await run(['history', 'list']);
     expect(list.code).toBe(0);
