@@ -169,7 +169,6 @@ export class Bitset {
     return out;
   }
 
-  /** A string usable as a map key; equal sets give equal keys. */
   /** A 32-bit hash (FNV-1a over the offset and words): equal sets hash alike, for hashed lookups with equals. */
   hash(): number {
     let h = Math.imul(0x811c9dc5 ^ this.offset, 16777619);
@@ -178,6 +177,7 @@ export class Bitset {
     return h >>> 0;
   }
 
+  /** A string usable as a map key; equal sets give equal keys. */
   key(): string {
     let s = `${this.offset}:`;
     for (const w of this.words) s += `${w.toString(36)},`;
