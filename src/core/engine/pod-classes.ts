@@ -6,7 +6,7 @@
 import { Bitset } from './bitset.js';
 import { TupleIds } from './tuple-ids.js';
 import type { AddressSpace } from './address-space.js';
-import { podWorkloadKey, type ClusterModel, type NamespaceModel, type PodModel } from '../model/cluster-model.js';
+import { isPodOf, podWorkloadKey, type ClusterModel, type NamespaceModel, type PodModel } from '../model/cluster-model.js';
 import type { Labels, LabelSelector, SelectorRequirement } from '../model/label-selector.js';
 import { selectorMatches } from '../model/label-selector.js';
 import type { Protocol } from '../model/connection-set.js';
@@ -374,12 +374,10 @@ class ScratchInts {
 
 /** The workloads of a class's pods, sorted (usually one: pods of a class mostly belong to one workload). */
 function distinctWorkloads(pods: readonly PodModel[]): string[] {
-  // a class lies in one namespace: pods differ in workload by kind and name only
-  const { kind, name } = pods[0]!.workload;
+  const first = { namespace: pods[0]!.namespace, ...pods[0]!.workload };
   let others: Set<string> | undefined;
   for (let i = 1; i < pods.length; i++) {
-    const w = pods[i]!.workload;
-    if (w.name !== name || w.kind !== kind) (others ??= new Set([podWorkloadKey(pods[0]!)])).add(podWorkloadKey(pods[i]!));
+    if (!isPodOf(pods[i]!, first)) (others ??= new Set([podWorkloadKey(pods[0]!)])).add(podWorkloadKey(pods[i]!));
   }
   return others ? [...others].sort() : [podWorkloadKey(pods[0]!)];
 }

@@ -9,7 +9,7 @@ import type { AllowMap } from '../engine/allow-map.js';
 import type { PortSetId } from '../engine/port-space.js';
 import { workloadClasses } from '../engine/workload-connectivity.js';
 import type { AdminPeer } from '../model/admin-network-policy.js';
-import { podWorkloadKey, type PodModel } from '../model/cluster-model.js';
+import { isPodOf, type PodModel } from '../model/cluster-model.js';
 import type { AddressRange } from '../model/ip-address.js';
 import { parseWorkloadKey } from '../model/workload.js';
 import { publicParts } from './public-address.js';
@@ -271,7 +271,7 @@ export function computePolicyFacts(analysis: PolicyAnalysis, byWorkload: Readonl
   const workloads = new Map<string, WorkloadInventory>();
   for (const [key, ids] of [...byWorkload.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const ref = parseWorkloadKey(key)!;
-    const pods = ids.flatMap((c) => classes[c]!.pods.filter((p) => podWorkloadKey(p) === key));
+    const pods = ids.flatMap((c) => classes[c]!.pods.filter((p) => isPodOf(p, ref)));
     workloads.set(key, { key, namespace: ref.namespace, name: ref.name, kind: ref.kind, pods, classes: ids, hostNetwork: pods.some((p) => p.hostNetwork) });
   }
   const namespaces = new Map<string, NamespaceFacts>();

@@ -11,7 +11,7 @@ import { parseNetworkPolicy, type NetworkPolicyModel } from './network-policy.js
 import type { FieldProblem } from './field-reader.js';
 import type { ObjectProblem } from './object-problem.js';
 import type { Snapshot, SnapshotContent, SnapshotNode, SnapshotPod } from './snapshot.js';
-import { workloadKey } from './workload.js';
+import { workloadKey, type WorkloadRef } from './workload.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -29,6 +29,11 @@ export type PodModel = SnapshotPod;
 /** `namespace/name[Kind]` of a pod's top controller. */
 export function podWorkloadKey(pod: PodModel): string {
   return workloadKey({ namespace: pod.namespace, kind: pod.workload.kind, name: pod.workload.name });
+}
+
+/** Whether a pod belongs to a workload (compared field by field: no key string built per pod). */
+export function isPodOf(pod: PodModel, w: WorkloadRef): boolean {
+  return pod.workload.name === w.name && pod.workload.kind === w.kind && pod.namespace === w.namespace;
 }
 
 export interface ClusterModel {
