@@ -1,13 +1,13 @@
 /** Use case: analyse a snapshot and audit it; beyond the engine's limits, audit what the policies alone show. */
-import { analysePolicies, completeAnalysis, type ClusterAnalysis } from '../core/engine/analyse-cluster.js';
+import { completeAnalysis, type ClusterAnalysis } from '../core/engine/analyse-cluster.js';
 import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
 import type { PreviousPeriodCounts } from '../core/findings/check.js';
 import { runAudit, runPolicyAudit, type AuditResult, type PolicyAuditResult } from '../core/findings/run-audit.js';
-import { buildClusterModel } from '../core/model/cluster-model.js';
 import type { ObjectProblem } from '../core/model/object-problem.js';
 import type { Snapshot } from '../core/model/snapshot.js';
+import { analyseSnapshotPolicies } from './analyse-snapshot.js';
 
 /**
  * A complete audit, or — when the engine stopped at one of its limits — the policy-level audit with the
@@ -24,9 +24,7 @@ export function auditSnapshot(
   today: string,
   previous?: PreviousPeriodCounts,
 ): SnapshotAudit {
-  const { model, problems: modelProblems } = buildClusterModel(snapshot);
-  const base = analysePolicies(model, engine);
-  const problems = [...modelProblems, ...base.warnings];
+  const { base, problems } = analyseSnapshotPolicies(snapshot, engine);
   const common = { cluster: snapshot.cluster, takenAt: snapshot.takenAt, settings: audit, today, ...(previous ? { previous } : {}) };
   try {
     const analysis = completeAnalysis(base);
