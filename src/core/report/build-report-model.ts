@@ -188,6 +188,11 @@ function policyLevelView(audit: PolicyAuditResult, scope: NamespaceScope, previo
   };
 }
 
+/** Fingerprints of the previous period's findings, to mark findings new or persisting (none without an analysed one). */
+function previousFingerprints(c: ClusterPeriodData): ReadonlySet<string> | undefined {
+  return c.previous ? new Set(c.previous.audit.findings.map((f) => f.fingerprint)) : undefined;
+}
+
 function severityGroups(views: readonly FindingView[]): SeverityGroup[] {
   return [...SEVERITIES].reverse().flatMap((sev): SeverityGroup[] => {
     const of = views.filter((v) => v.severity === sev);
@@ -413,7 +418,7 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
   const current = combineFigures(present.map((c) => scopedFigures(c.current!.audit, scope)));
   const previous = combineFigures(clusters.filter((c) => c.previous).map((c) => scopedFigures(c.previous!.audit, scope)));
   const views: FindingView[] = present.flatMap((c) => {
-    const prev = c.previous ? new Set(c.previous.audit.findings.map((f) => f.fingerprint)) : undefined;
+    const prev = previousFingerprints(c);
     return scopedFindings(c.current!.audit, scope).map((f) => findingView(f, prev));
   });
   views.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.check.localeCompare(b.check) || a.cluster.localeCompare(b.cluster) || a.message.localeCompare(b.message));
@@ -424,7 +429,6 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
       if (c.unanalysed) {
         // beyond the engine's limits: the counts and the policy-level findings, no score, nothing estimated
         const policyAudit = c.unanalysed.policyAudit;
-        const prev = c.previous ? new Set(c.previous.audit.findings.map((f) => f.fingerprint)) : undefined;
         return {
           cluster: c.cluster,
           status: 'missing',
@@ -433,7 +437,7 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
           unanalysedSnapshot: { id: c.unanalysed.id, takenAt: c.unanalysed.takenAt, contentHash: c.unanalysed.contentHash },
           ...policyLevelFigures(policyAudit, scope),
           namespaceRows: [],
-          policyLevel: policyLevelView(policyAudit, scope, prev),
+          policyLevel: policyLevelView(policyAudit, scope, previousFingerprints(c)),
         };
       }
       return {
