@@ -4,9 +4,10 @@
  * modified (field by field); label changes that altered which policies cover a workload or namespace; and
  * findings new, resolved and persisting (matched by fingerprint).
  */
-import type { AuditFacts, PolicyFacts } from '../findings/audit-facts.js';
+import type { AuditFacts, NamespaceFacts, PolicyFacts, WorkloadInventory } from '../findings/audit-facts.js';
 import { findCheck } from '../findings/check-registry.js';
 import type { Finding } from '../findings/finding.js';
+import type { ClusterModel } from '../model/cluster-model.js';
 import { selectorMatches, type LabelSelector } from '../model/label-selector.js';
 import type { Snapshot, SnapshotPolicy } from '../model/snapshot.js';
 import { diffAnalyses } from './analysis-diff.js';
@@ -58,10 +59,54 @@ export interface Drift extends PolicyDrift {
   readonly newlyCrossNamespaceExposed: readonly CrossNamespaceChange[];
 }
 
-/** One side of a policy drift: a snapshot with its policy-level facts and findings. */
+/**
+ * What the coverage drift reads of one side: its workloads and namespaces, the policies of its model, and
+ * which policies cover a workload. None of it is an allow set.
+ */
+export interface CoverageView {
+  readonly model: ClusterModel;
+  readonly workloads: ReadonlyMap<string, WorkloadInventory>;
+  readonly namespaces: ReadonlyMap<string, NamespaceFacts>;
+  /** Ids of the policies covering a workload's classes in either direction (see CoverageEvaluator.coveringPolicies). */
+  coveredBy(workload: string): ReadonlySet<string>;
+}
+
+/** A coverage view that asks the policy analysis when asked (for a side whose analysis is kept anyway). */
+export function coverageView(facts: PolicyFacts): CoverageView {
+  const { analysis, workloads, namespaces } = facts;
+  return {
+    model: analysis.model,
+    workloads,
+    namespaces,
+    coveredBy: (key) => new Set(workloads.get(key)!.classes.flatMap((c) => analysis.evaluator.coveringPolicies(c))),
+  };
+}
+
+/**
+ * A coverage view computed now for every workload, keeping no reference to the policy analysis: a side beyond
+ * the engine's limits then holds its snapshot, findings and these sets, not its classes and selector bitsets
+ * (W3 at 100k pods: ~220 MB of heap and ~100 MB of bitsets per side), so two such sides fit in memory together.
+ */
+export function detachedCoverageView(facts: PolicyFacts): CoverageView {
+  const { analysis, workloads, namespaces } = facts;
+  const byClass = new Map<number, readonly string[]>();
+  const covering = new Map<string, ReadonlySet<string>>();
+  for (const [key, w] of workloads) {
+    const set = new Set<string>();
+    for (const c of w.classes) {
+      let ids = byClass.get(c);
+      if (!ids) byClass.set(c, (ids = analysis.evaluator.coveringPolicies(c)));
+      for (const id of ids) set.add(id);
+    }
+    covering.set(key, set);
+  }
+  return { model: analysis.model, workloads, namespaces, coveredBy: (key) => covering.get(key)! };
+}
+
+/** One side of a policy drift: a snapshot with its findings and what its coverage drift reads. */
 export interface PolicyDriftSide {
   readonly snapshot: Snapshot;
-  readonly facts: PolicyFacts;
+  readonly coverage: CoverageView;
   readonly findings: readonly Finding[];
 }
 
@@ -104,21 +149,20 @@ export function diffPolicies(before: Snapshot, after: Snapshot): PolicyChange[] 
 function coverage(before: PolicyDriftSide, after: PolicyDriftSide): CoverageChange[] {
   const out: CoverageChange[] = [];
   // the policies covering a workload's classes in either direction (no allow set needed)
-  const covering = (f: PolicyFacts, key: string) => new Set(f.workloads.get(key)!.classes.flatMap((c) => f.analysis.evaluator.coveringPolicies(c)));
-  for (const [key, wa] of after.facts.workloads) {
-    const wb = before.facts.workloads.get(key);
+  for (const [key, wa] of after.coverage.workloads) {
+    const wb = before.coverage.workloads.get(key);
     if (!wb) continue;
     const labels = diffObjects(wb.pods[0]?.labels ?? {}, wa.pods[0]?.labels ?? {});
     if (!labels.length) continue;
-    const cb = covering(before.facts, key);
-    const ca = covering(after.facts, key);
+    const cb = before.coverage.coveredBy(key);
+    const ca = after.coverage.coveredBy(key);
     const now = [...ca].filter((p) => !cb.has(p)).sort();
     const gone = [...cb].filter((p) => !ca.has(p)).sort();
     if (now.length || gone.length) out.push({ kind: 'workload', name: key, labels, nowCoveredBy: now, noLongerCoveredBy: gone });
   }
   // namespaces: which policies' namespaceSelectors (peers and admin subjects) match them
   const nsCover = (side: PolicyDriftSide, ns: string) => {
-    const model = side.facts.analysis.model;
+    const model = side.coverage.model;
     const labels = model.namespaces.get(ns)?.labels ?? {};
     const hits = new Set<string>();
     const matches = (sel: LabelSelector) => selectorMatches(sel, labels);
@@ -131,8 +175,8 @@ function coverage(before: PolicyDriftSide, after: PolicyDriftSide): CoverageChan
     }
     return hits;
   };
-  for (const [name, nsA] of after.facts.namespaces) {
-    const nsB = before.facts.namespaces.get(name);
+  for (const [name, nsA] of after.coverage.namespaces) {
+    const nsB = before.coverage.namespaces.get(name);
     if (!nsB) continue;
     const labels = diffObjects(nsB.labels, nsA.labels);
     if (!labels.length) continue;

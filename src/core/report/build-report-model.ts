@@ -3,7 +3,7 @@
  * (its newest snapshot in the period), the previous period's for comparison and drift, and per-period
  * figures for the trends. Pure: the caller loads history and passes the clock.
  */
-import { driftBetween, type AnyDriftSide } from '../diff/drift.js';
+import { coverageView, driftBetween, type AnyDriftSide } from '../diff/drift.js';
 import { formatFieldChange } from '../diff/object-diff.js';
 import type { AuditSettings } from '../findings/audit-settings.js';
 import { CHECKS, findCheck } from '../findings/check-registry.js';
@@ -244,8 +244,8 @@ function namespaceRows(audit: AuditResult, scope: NamespaceScope): NamespaceRow[
 /** A period's drift side: its analysed snapshot, or the one the engine stopped on (policy level). */
 const driftSide = (a: AnalysedSnapshot | undefined, u: UnanalysedSnapshot | undefined): AnyDriftSide =>
   a
-    ? { complete: true, side: { snapshot: a.snapshot, facts: a.audit.facts, findings: a.audit.findings } }
-    : { complete: false, side: { snapshot: u!.snapshot, facts: u!.policyAudit.facts, findings: u!.policyAudit.findings }, reason: u!.reason };
+    ? { complete: true, side: { snapshot: a.snapshot, facts: a.audit.facts, coverage: coverageView(a.audit.facts), findings: a.audit.findings } }
+    : { complete: false, side: { snapshot: u!.snapshot, coverage: coverageView(u!.policyAudit.facts), findings: u!.policyAudit.findings }, reason: u!.reason };
 const nsOfKey = (k: string) => (k.includes('/') && k.includes('[') ? k.split('/')[0] : undefined);
 
 function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceScope, max: number): DriftSection {

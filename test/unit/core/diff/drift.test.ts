@@ -3,6 +3,8 @@ import { driftBetween as driftOutcome, driftSide, type AnyDriftSide } from '../.
 import { DEFAULT_AUDIT_SETTINGS } from '../../../../src/core/findings/audit-settings.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../../src/core/engine/engine-settings.js';
 import { diffObjects, formatFieldChange } from '../../../../src/core/diff/object-diff.js';
+import { coverageView, detachedCoverageView } from '../../../../src/core/diff/drift.js';
+import { auditSnapshot } from '../../../../src/app/audit-snapshot.js';
 import { netpol, ns, pod, snapshotOf } from '../../../support/cluster-fixture.js';
 
 const side = (objects: unknown[], engine = DEFAULT_ENGINE_SETTINGS) => driftSide(snapshotOf(objects).snapshot, engine, DEFAULT_AUDIT_SETTINGS, '2026-10-01').side;
@@ -70,6 +72,31 @@ describe('drift', () => {
     const d = driftBetween(side(base()), side(after));
     expect(d.coverage).toEqual([{ kind: 'workload', name: 'shop/db[Pod]', labels: [{ path: 'app', before: 'db', after: 'database' }], nowCoveredBy: [], noLongerCoveredBy: ['shop/db'] }]);
     expect(driftBetween(side(base()), side(relabelled)).coverage).toEqual([]);
+  });
+
+  it('gives the same coverage changes when both sides are beyond the engine limits', () => {
+    const after = base().map((o) => (o as { metadata: { name: string } }).metadata.name === 'db' && (o as { kind: string }).kind === 'Pod' ? pod('shop', 'db', { labels: { app: 'database' } }) : o);
+    const capped = { ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1 };
+    const o = driftOutcome(side(base(), capped), side(after, capped));
+    expect(o.complete).toBe(false);
+    expect(o.drift.coverage).toEqual(driftBetween(side(base()), side(after)).coverage);
+    expect(o.drift.coverage.map((c) => c.name)).toEqual(['shop/db[Pod]']);
+  });
+
+  it('a side beyond the engine limits answers coverage from its own sets, not from the policy analysis it was built from', () => {
+    const audit = auditSnapshot(snapshotOf(base()).snapshot, { ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1 }, DEFAULT_AUDIT_SETTINGS, '2026-10-01');
+    expect(audit.complete).toBe(false);
+    const facts = audit.result.facts;
+    const detached = detachedCoverageView(facts);
+    const lazy = coverageView(facts);
+    expect([...detached.coveredBy('shop/db[Pod]')].sort()).toEqual(['shop/db', 'shop/deny']);
+    const expected = [...facts.workloads.keys()].map((k) => [k, [...lazy.coveredBy(k)].sort()]);
+    // the analysis is not consulted any more: a detached view does not keep it (or its bitsets) alive
+    facts.analysis.evaluator.coveringPolicies = () => {
+      throw new Error('consulted the policy analysis');
+    };
+    expect([...facts.workloads.keys()].map((k) => [k, [...detached.coveredBy(k)].sort()])).toEqual(expected);
+    expect(() => lazy.coveredBy('shop/db[Pod]')).toThrow('consulted the policy analysis');
   });
 
   it('matches findings by fingerprint: new, resolved, persisting', () => {
