@@ -163,7 +163,8 @@ function trends(clusters: readonly ClusterPeriodData[], scope: NamespaceScope): 
   ];
 }
 
-function findingView(f: Finding, previous: ReadonlySet<string> | undefined): FindingView {
+function findingView(f: Finding, status: FindingStatus): FindingView {
+  const st = status(f);
   return {
     check: f.check,
     title: findCheck(f.check)?.title ?? f.check,
@@ -176,21 +177,32 @@ function findingView(f: Finding, previous: ReadonlySet<string> | undefined): Fin
     fingerprint: f.fingerprint,
     suppressed: f.suppressed,
     ...(f.suppression ? { suppression: f.suppression } : {}),
-    ...(previous ? { status: previous.has(f.fingerprint) ? ('persisting' as const) : ('new' as const) } : {}),
+    ...(st ? { status: st } : {}),
   };
 }
 
 /** The policy-level checks' findings of a cluster beyond the engine's limits, and the checks that did not run. */
-function policyLevelView(audit: PolicyAuditResult, scope: NamespaceScope, previous: ReadonlySet<string> | undefined): PolicyLevelSection {
+function policyLevelView(audit: PolicyAuditResult, scope: NamespaceScope, status: FindingStatus): PolicyLevelSection {
   return {
-    findings: scopedFindings(audit, scope).map((f) => findingView(f, previous)),
+    findings: scopedFindings(audit, scope).map((f) => findingView(f, status)),
     notRun: audit.notRun.checks.map((id) => ({ check: id, title: findCheck(id)?.title ?? id })),
   };
 }
 
-/** Fingerprints of the previous period's findings, to mark findings new or persisting (none without an analysed one). */
-function previousFingerprints(c: ClusterPeriodData): ReadonlySet<string> | undefined {
-  return c.previous ? new Set(c.previous.audit.findings.map((f) => f.fingerprint)) : undefined;
+/** A finding's status against the previous period: new, persisting, or none when that period did not check it. */
+type FindingStatus = (f: Finding) => 'new' | 'persisting' | undefined;
+
+/**
+ * Marks findings new or persisting by the previous period's fingerprints. When the previous period's snapshot
+ * was beyond the engine's limits, only its policy-level checks ran: findings of those checks are compared
+ * with its findings, and findings of checks over allow sets get no status (they were not checked then).
+ */
+function previousStatus(c: ClusterPeriodData): FindingStatus {
+  const previous = c.previous?.audit.findings ?? c.previousUnanalysed?.policyAudit.findings;
+  if (!previous) return () => undefined;
+  const fingerprints = new Set(previous.map((f) => f.fingerprint));
+  const policyLevelOnly = !c.previous;
+  return (f) => (policyLevelOnly && findCheck(f.check)?.needs !== 'policies' ? undefined : fingerprints.has(f.fingerprint) ? 'persisting' : 'new');
 }
 
 function severityGroups(views: readonly FindingView[]): SeverityGroup[] {
@@ -418,8 +430,8 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
   const current = combineFigures(present.map((c) => scopedFigures(c.current!.audit, scope)));
   const previous = combineFigures(clusters.filter((c) => c.previous).map((c) => scopedFigures(c.previous!.audit, scope)));
   const views: FindingView[] = present.flatMap((c) => {
-    const prev = previousFingerprints(c);
-    return scopedFindings(c.current!.audit, scope).map((f) => findingView(f, prev));
+    const status = previousStatus(c);
+    return scopedFindings(c.current!.audit, scope).map((f) => findingView(f, status));
   });
   views.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.check.localeCompare(b.check) || a.cluster.localeCompare(b.cluster) || a.message.localeCompare(b.message));
   const exceptions = exceptionViews(o.settings, o.today, views);
@@ -437,7 +449,7 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
           unanalysedSnapshot: { id: c.unanalysed.id, takenAt: c.unanalysed.takenAt, contentHash: c.unanalysed.contentHash },
           ...policyLevelFigures(policyAudit, scope),
           namespaceRows: [],
-          policyLevel: policyLevelView(policyAudit, scope, previousFingerprints(c)),
+          policyLevel: policyLevelView(policyAudit, scope, previousStatus(c)),
         };
       }
       return {

@@ -125,6 +125,27 @@ describe('report model', () => {
     expect(m.drift.pathsOpened).toBe(model.drift.pathsOpened);
     // pinned's resolved findings are policy-level ones only (shop got its default-deny)
     expect(m.drift.findingsResolved).toBeGreaterThan(model.drift.findingsResolved);
+    // its policy-level findings are marked against the previous period's policy-level findings
+    const section = m.clusterSections.find((c) => c.cluster === 'pinned')!;
+    const statuses = section.policyLevel!.findings.map((f) => `${f.status} ${f.check} ${f.namespace ?? ''}`);
+    expect(statuses).toContain('persisting default-deny-missing ops');
+    expect(statuses.every((s) => s.startsWith('new ') || s.startsWith('persisting '))).toBe(true);
+  });
+
+  it('marks findings against a previous period beyond the engine limits only for the checks that ran then', () => {
+    const { snapshot } = snapshotOf(q2, '2026-06-30T00:00:00.000Z');
+    const policyAudit = runPolicyAudit({ cluster: 'prod', takenAt: snapshot.takenAt, analysis: analysePolicies(buildClusterModel(snapshot).model), settings, today: '2026-10-02', stoppedBecause: 'beyond the cap' });
+    const [prod, staging] = data();
+    const { previous: _, ...current } = prod!;
+    const m = buildReportModel([{ ...current, previousUnanalysed: { id: '1', takenAt: snapshot.takenAt, contentHash: snapshot.contentHash, reason: 'beyond the cap', snapshot, policyAudit } }, staging!], options);
+    const findings = (mm: typeof m) => mm.findingsBySeverity.flatMap((g) => g.checks.flatMap((c) => c.findings));
+    const byCheck = (check: string) => findings(m).filter((f) => f.check === check).map((f) => `${f.namespace} ${f.status}`);
+    expect(byCheck('default-deny-missing')).toEqual(['ops persisting']);
+    // pod-not-isolated needs allow sets: it did not run on the previous snapshot, so its findings get no status
+    expect(byCheck('pod-not-isolated').length).toBeGreaterThan(0);
+    expect(byCheck('pod-not-isolated').every((s) => s.endsWith(' undefined'))).toBe(true);
+    // with the previous period analysed, the same finding is marked as before
+    expect(findings(model).filter((f) => f.check === 'default-deny-missing').map((f) => f.status)).toEqual(['persisting']);
   });
 
   it('compares key figures with the previous period', () => {
