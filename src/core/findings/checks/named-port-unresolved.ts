@@ -15,18 +15,28 @@ export const namedPortUnresolved: PolicyCheck = {
   run({ facts }) {
     const { model, compiler, evaluator, classes } = facts.analysis;
     const out: FindingDraft[] = [];
-    // classes declaring a port name (with any protocol, or with one), built per name on first use:
-    // a rule's destinations then resolve the name when they meet that set, without visiting each class
-    const declaring = new Map<string, Bitset>();
+    // classes declaring a port name (with any protocol, `name/`, or with one, `name/TCP`), from one pass over
+    // the classes: a rule's destinations then resolve the name when they meet that set, without visiting each class
+    let declaring: Map<string, Bitset> | undefined;
     const classesDeclaring = (name: string, protocol: string | null): Bitset => {
-      const key = `${name}/${protocol ?? ''}`;
-      let b = declaring.get(key);
-      if (!b) {
-        const ids: number[] = [];
-        for (const c of classes) if ((c.namedPorts.get(name) ?? []).some((x) => protocol === null || x.protocol === protocol)) ids.push(c.id);
-        declaring.set(key, (b = Bitset.fromIndexes(ids)));
+      if (!declaring) {
+        const ids = new Map<string, number[]>();
+        const add = (key: string, id: number) => {
+          const list = ids.get(key);
+          if (!list) ids.set(key, [id]);
+          else if (list[list.length - 1] !== id) list.push(id);
+        };
+        for (const c of classes) {
+          for (const [n, bindings] of c.namedPorts) {
+            for (const b of bindings) {
+              add(`${n}/`, c.id);
+              add(`${n}/${b.protocol}`, c.id);
+            }
+          }
+        }
+        declaring = new Map([...ids].map(([key, list]) => [key, Bitset.fromIndexes(list)]));
       }
-      return b;
+      return declaring.get(`${name}/${protocol ?? ''}`) ?? Bitset.EMPTY;
     };
     const resolves = (dsts: readonly Bitset[], name: string, protocol: string | null) => {
       const declared = classesDeclaring(name, protocol);

@@ -1,5 +1,5 @@
 import type { PolicyCheck, FindingDraft } from '../check.js';
-import { meaningfulLabelKeys } from '../generated-labels.js';
+import { isGeneratedLabel, meaningfulLabelKeys } from '../generated-labels.js';
 import type { LabelSelector } from '../../model/label-selector.js';
 
 export const podLabelsUnreferenced: PolicyCheck = {
@@ -26,9 +26,16 @@ export const podLabelsUnreferenced: PolicyCheck = {
       for (const r of [...a.ingress, ...a.egress]) for (const p of r.peers) if (p.kind === 'pods') add(p.podSelector);
     }
     const out: FindingDraft[] = [];
+    // a workload with one meaningful label key a selector uses is singled out: most are, so that is tested
+    // first, key by key, before any list of a workload's keys is built
+    const referenced = (labels: Readonly<Record<string, string>>) => {
+      for (const k in labels) if (keys.has(k) && !isGeneratedLabel(k)) return true;
+      return false;
+    };
     for (const w of facts.workloads.values()) {
+      if (w.pods.some((p) => referenced(p.labels))) continue;
       const own = new Set(w.pods.flatMap((p) => meaningfulLabelKeys(p.labels)));
-      if (!own.size || [...own].some((k) => keys.has(k))) continue;
+      if (!own.size) continue;
       out.push({
         namespace: w.namespace,
         workload: w.key,
