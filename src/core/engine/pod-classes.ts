@@ -118,6 +118,7 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
   const bindings = new ScratchInts();
   const atoms = new ScratchInts();
   const tuple = [0, 0, 0, 0, 0];
+  const namedById: (Map<string, NamedPortBinding[]> | undefined)[] = [];
   // indexed loops over the 100k pods: until V8 optimises them, for-of allocates an iterator result per step
   const pods = model.pods;
   for (let p = 0; p < pods.length; p++) {
@@ -159,7 +160,9 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     tuple[4] = atomTuples.id(atoms.values, atoms.length);
     const c = classTuples.id(tuple);
     if (c === entries.length) {
-      entries.push({ ns: pod.namespace, pods: [pod], atoms: atoms.copy(), named: bindings.length ? namedBindings(pod, referencedPortNames) : NO_PORTS, namedId: tuple[3]!, host });
+      // classes with equal bindings share one map (W3: the same few thousand binding sets over 100k classes)
+      const named = bindings.length ? (namedById[tuple[3]!] ??= namedBindings(pod, referencedPortNames)) : NO_PORTS;
+      entries.push({ ns: pod.namespace, pods: [pod], atoms: atoms.copy(), named, namedId: tuple[3]!, host });
     } else entries[c]!.pods.push(pod);
   }
   // namespace by namespace (a namespace's classes form one range of ids), in the order pods were met
@@ -191,36 +194,32 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
   }
   const selectable = Bitset.fromIndexes(classes.filter((c) => c.selectable).map((c) => c.id));
 
-  // label index over selectable classes: key -> value -> classes, and key -> classes having it
-  const valueIndex = new Map<string, Map<string, number[]>>();
+  // label index over selectable classes: (key, named value) pair number -> classes, and key -> classes
+  // having it; arrays by pair number, not maps by value (W3's selectors name ~95,000 instance values)
+  const valueIndex: (number[] | undefined)[] = new Array(nextPair);
   const keyIndex = new Map<string, number[]>();
   for (const c of classes) {
     if (!c.selectable) continue;
     for (const k in c.labels) {
-      const named = referencedLabelValues.get(k);
-      if (!named) continue;
-      const v = c.labels[k]!;
-      if (named.has(v)) {
-        let m = valueIndex.get(k);
-        if (!m) valueIndex.set(k, (m = new Map()));
-        const list = m.get(v);
+      const ids = pairIds.get(k);
+      if (!ids) continue;
+      const pair = ids.named.get(c.labels[k]!);
+      if (pair !== undefined) {
+        const list = valueIndex[pair];
         if (list) list.push(c.id);
-        else m.set(v, [c.id]);
+        else valueIndex[pair] = [c.id];
       }
       const kl = keyIndex.get(k);
       if (kl) kl.push(c.id);
       else keyIndex.set(k, [c.id]);
     }
   }
-  // key -> value -> classes carrying it, built on first use (no `key=value` strings: W3's selectors name
-  // ~95,000 instance values, ~200,000 times)
-  const valueBits = new Map<string, Map<string, Bitset>>();
+  // the classes carrying a named value, built on first use (no `key=value` strings: ~200,000 uses in W3)
+  const valueBits: (Bitset | undefined)[] = new Array(nextPair);
   const valueSet = (k: string, v: string): Bitset => {
-    let byValue = valueBits.get(k);
-    if (!byValue) valueBits.set(k, (byValue = new Map()));
-    let b = byValue.get(v);
-    if (!b) byValue.set(v, (b = Bitset.fromIndexes(valueIndex.get(k)?.get(v) ?? [])));
-    return b;
+    const pair = pairIds.get(k)?.named.get(v);
+    if (pair === undefined) return Bitset.EMPTY;
+    return (valueBits[pair] ??= Bitset.fromIndexes(valueIndex[pair] ?? []));
   };
   const keyBits = new Map<string, Bitset>();
   const keySet = (k: string): Bitset => {
