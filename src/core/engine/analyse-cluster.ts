@@ -11,6 +11,7 @@ import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, DEFAULT_MAX_PAIR_CELLS, t
 import { buildClassIndex, type ClassIndex, type NamedPortBinding, type PodClass } from './pod-classes.js';
 import { PortSpace } from './port-space.js';
 import { RuleCompiler, type Direction } from './rule-compiler.js';
+import { SharedLists } from './shared-lists.js';
 import { TupleIds } from './tuple-ids.js';
 import { effectiveAllowMap, type SubjectPolicies } from './tier-evaluation.js';
 import type { AdminPolicyModel } from '../model/admin-network-policy.js';
@@ -229,8 +230,9 @@ const NONE: ReadonlySet<string> = new Set();
 const NO_NAMED: ReadonlyMap<string, readonly NamedPortBinding[]> = new Map();
 
 export class CoverageEvaluator {
-  private readonly npBy: Record<Direction, NetworkPolicyModel[][]>;
-  private readonly adminBy: AdminPolicyModel[][];
+  /** Per class, the NetworkPolicies selecting it per direction, and the admin policies whose subject matches it (shared lists). */
+  private readonly npBy: Record<Direction, (readonly NetworkPolicyModel[])[]>;
+  private readonly adminBy: (readonly AdminPolicyModel[])[];
   private readonly baselineMembers: Bitset;
   /** Evaluated allow maps by group key (a number from `groupKeys`), with the group's policy ids. */
   private readonly cache = new Map<number, { id: number; allow: AllowMap; networkPolicies: readonly string[]; adminPolicies: readonly string[] }>();
@@ -248,15 +250,18 @@ export class CoverageEvaluator {
     const classes = index.classes;
     for (const p of model.networkPolicies) this.policyNumber.set(p, this.policyNumber.size);
     for (const p of model.adminPolicies) this.policyNumber.set(p, this.policyNumber.size);
-    this.npBy = { ingress: classes.map(() => []), egress: classes.map(() => []) };
+    const ingress = new SharedLists<NetworkPolicyModel>(classes.length);
+    const egress = new SharedLists<NetworkPolicyModel>(classes.length);
     for (const np of model.networkPolicies) {
       this.subjectOf(np).forEach((c) => {
-        if (np.affectsIngress) this.npBy.ingress[c]!.push(np);
-        if (np.affectsEgress) this.npBy.egress[c]!.push(np);
+        if (np.affectsIngress) ingress.append(c, np);
+        if (np.affectsEgress) egress.append(c, np);
       });
     }
-    this.adminBy = classes.map(() => []);
-    for (const anp of model.adminPolicies) this.subjectOf(anp).forEach((c) => this.adminBy[c]!.push(anp));
+    this.npBy = { ingress: ingress.lists(), egress: egress.lists() };
+    const admin = new SharedLists<AdminPolicyModel>(classes.length);
+    for (const anp of model.adminPolicies) this.subjectOf(anp).forEach((c) => admin.append(c, anp));
+    this.adminBy = admin.lists();
     this.baselineMembers = model.baselinePolicy ? this.subjectOf(model.baselinePolicy) : Bitset.EMPTY;
   }
 
