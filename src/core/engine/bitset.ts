@@ -52,6 +52,34 @@ export class Bitset {
     return new Bitset(lo, out);
   }
 
+  /** The union of ranges [from, to), in one allocation (a namespace selector's classes: one range per namespace). */
+  static fromRanges(ranges: readonly (readonly [number, number])[]): Bitset {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const [from, to] of ranges) {
+      if (to <= from) continue;
+      if (from < lo) lo = from;
+      if (to > hi) hi = to;
+    }
+    if (hi === -Infinity) return Bitset.EMPTY;
+    const offset = lo >> 5;
+    const words = new Uint32Array(((hi - 1) >> 5) - offset + 1);
+    for (const [from, to] of ranges) {
+      if (to <= from) continue;
+      const first = (from >> 5) - offset;
+      const last = ((to - 1) >> 5) - offset;
+      const head = (0xffffffff << (from & 31)) >>> 0;
+      const tail = to & 31 ? 0xffffffff >>> (32 - (to & 31)) : 0xffffffff;
+      if (first === last) words[first]! |= head & tail;
+      else {
+        words[first]! |= head;
+        for (let w = first + 1; w < last; w++) words[w] = 0xffffffff;
+        words[last]! |= tail;
+      }
+    }
+    return new Bitset(offset, words);
+  }
+
   /** Bits [from, to) set. */
   static range(from: number, to: number): Bitset {
     if (to <= from) return Bitset.EMPTY;

@@ -320,13 +320,13 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     if (b) return b;
     if (sel.requirements.length === 0) b = selectable;
     else {
-      const ids: number[] = [];
+      const ranges: (readonly [number, number])[] = [];
       for (const ns of candidates(sel)) {
         if (!selectorMatches(sel, ns.labels)) continue;
         const r = namespaceRange.get(ns.name);
-        if (r) for (let i = r[0]; i < r[1]; i++) ids.push(i);
+        if (r) ranges.push(r);
       }
-      b = Bitset.fromIndexes(ids).and(selectable);
+      b = Bitset.fromRanges(ranges).and(selectable);
     }
     nsSelMemo.set(sel.key, b);
     return b;

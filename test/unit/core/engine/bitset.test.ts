@@ -14,6 +14,24 @@ describe('Bitset', () => {
     expect(b.intersects(Bitset.fromIndexes([200]))).toBe(true);
     expect(b.intersects(Bitset.fromIndexes([201]))).toBe(false);
   });
+  it('builds the union of ranges, word edges and overlaps included, as the union of their bits', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let round = 0; round < 300; round++) {
+      const ranges: [number, number][] = [];
+      for (let k = rand(5); k >= 0; k--) {
+        const from = rand(200);
+        ranges.push([from, from + rand(70) - 5]); // some empty or reversed: they add nothing
+      }
+      const bits = ranges.flatMap(([f, t]) => Array.from({ length: Math.max(0, t - f) }, (_, i) => f + i));
+      const got = Bitset.fromRanges(ranges);
+      expect(got.toArray()).toEqual([...new Set(bits)].sort((x, y) => x - y));
+      expect(got.equals(Bitset.fromIndexes(bits))).toBe(true);
+    }
+    expect(Bitset.fromRanges([[32, 64]]).equals(Bitset.range(32, 64))).toBe(true);
+    expect(Bitset.fromRanges([]).isEmpty).toBe(true);
+  });
+
   it('finds the next set bit from any position', () => {
     expect([0, 3, 4, 31, 33, 96, 200, 201].map((i) => b.nextSetBit(i))).toEqual([3, 3, 31, 31, 95, 200, 200, -1]);
     expect(Bitset.EMPTY.nextSetBit(0)).toBe(-1);
