@@ -88,19 +88,9 @@ export function coverageView(facts: PolicyFacts): CoverageView {
  * (W3 at 100k pods: ~220 MB of heap and ~100 MB of bitsets per side), so two such sides fit in memory together.
  */
 export function detachedCoverageView(facts: PolicyFacts): CoverageView {
-  const { analysis, workloads, namespaces } = facts;
-  const byClass = new Map<number, readonly string[]>();
-  const covering = new Map<string, ReadonlySet<string>>();
-  for (const [key, w] of workloads) {
-    const set = new Set<string>();
-    for (const c of w.classes) {
-      let ids = byClass.get(c);
-      if (!ids) byClass.set(c, (ids = analysis.evaluator.coveringPolicies(c)));
-      for (const id of ids) set.add(id);
-    }
-    covering.set(key, set);
-  }
-  return { model: analysis.model, workloads, namespaces, coveredBy: (key) => covering.get(key)! };
+  const { model, workloads, namespaces, coveredBy } = coverageView(facts);
+  const covering = new Map([...workloads.keys()].map((key) => [key, coveredBy(key)]));
+  return { model, workloads, namespaces, coveredBy: (key) => covering.get(key)! };
 }
 
 /** One side of a policy drift: a snapshot with its findings and what its coverage drift reads. */
