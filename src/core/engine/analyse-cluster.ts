@@ -308,15 +308,22 @@ export class CoverageEvaluator {
     return this.index.classes.map((c) => this.classCoverage(c.id, direction, without, onNew));
   }
 
+  /** The policies of each tier that apply to a class in one direction, optionally as if some (by id) did not exist. */
+  subjectPolicies(classId: number, direction: Direction, without: ReadonlySet<string> = NONE): SubjectPolicies {
+    const baselinePolicy = this.model.baselinePolicy && !without.has(this.model.baselinePolicy.id) ? this.model.baselinePolicy : undefined;
+    const networkPolicies = without.size ? this.npBy[direction][classId]!.filter((p) => !without.has(p.id)) : this.npBy[direction][classId]!;
+    const admin = this.adminBy[classId]!.filter((a) => a[direction].length > 0 && !without.has(a.id));
+    const baseline = baselinePolicy && baselinePolicy[direction].length > 0 && this.baselineMembers.has(classId) ? baselinePolicy : undefined;
+    return { networkPolicies, admin, baseline };
+  }
+
   /** Coverage of one class in one direction, optionally as if some policies (by id) did not exist. */
   classCoverage(classId: number, direction: Direction, without: ReadonlySet<string> = NONE, onNew?: (allow: AllowMap, classesDone: number) => void): DirectionCoverage {
-    const { model, compiler } = this;
+    const { compiler } = this;
     const ports = compiler.ports;
     const c = this.index.classes[classId]!;
-    const baselinePolicy = model.baselinePolicy && !without.has(model.baselinePolicy.id) ? model.baselinePolicy : undefined;
-    const nps = without.size ? this.npBy[direction][c.id]!.filter((p) => !without.has(p.id)) : this.npBy[direction][c.id]!;
-    const admin = this.adminBy[c.id]!.filter((a) => a[direction].length > 0 && !without.has(a.id));
-    const baseline = baselinePolicy && baselinePolicy[direction].length > 0 && this.baselineMembers.has(c.id) ? baselinePolicy : undefined;
+    const subject = this.subjectPolicies(classId, direction, without);
+    const { networkPolicies: nps, admin, baseline } = subject;
     // the group key: direction, the policies (length-prefixed lists), the baseline and, for ingress, the
     // named-port bindings (ingress named ports resolve on the subject itself)
     const key = this.keyScratch;
@@ -331,7 +338,6 @@ export class CoverageEvaluator {
     const k = this.groupKeys.id(key);
     let g = this.cache.get(k);
     if (!g) {
-      const subject: SubjectPolicies = { networkPolicies: nps, admin, baseline };
       const allow =
         nps.length === 0 && admin.length === 0 && !baseline
           ? AllowMap.rect(compiler.allPeers, ports.all, ports)

@@ -18,6 +18,57 @@ export interface SubjectPolicies {
   readonly baseline: AdminPolicyModel | undefined;
 }
 
+/** What the admin tier decides for a subject: Allow and Deny regions (first matching rule wins; Pass decides neither). */
+export interface AdminDecisions {
+  readonly allow: AllowMap;
+  readonly deny: AllowMap;
+}
+
+export function adminDecisions(
+  compiler: RuleCompiler,
+  direction: Direction,
+  admin: readonly AdminPolicyModel[],
+  subjectNamedPorts: ReadonlyMap<string, readonly NamedPortBinding[]>,
+): AdminDecisions {
+  const space = compiler.ports;
+  let decided = AllowMap.EMPTY;
+  let allow = AllowMap.EMPTY;
+  let deny = AllowMap.EMPTY;
+  for (const anp of admin) {
+    for (const rule of anp[direction]) {
+      const m = adminRuleMap(compiler, direction, rule, subjectNamedPorts);
+      const fresh = m.subtract(decided, space);
+      if (fresh.isEmpty) continue;
+      if (rule.action === 'Allow') allow = allow.union(fresh, space);
+      else if (rule.action === 'Deny') deny = deny.union(fresh, space);
+      decided = decided.union(fresh, space);
+    }
+  }
+  return { allow, deny };
+}
+
+/** What the baseline denies for a subject the NetworkPolicy tier leaves open (first matching rule wins). */
+export function baselineDenied(
+  compiler: RuleCompiler,
+  direction: Direction,
+  baseline: AdminPolicyModel,
+  subjectNamedPorts: ReadonlyMap<string, readonly NamedPortBinding[]>,
+): AllowMap {
+  const space = compiler.ports;
+  let denied = AllowMap.EMPTY;
+  let decided = AllowMap.EMPTY;
+  for (const rule of baseline[direction]) {
+    const fresh = adminRuleMap(compiler, direction, rule, subjectNamedPorts).subtract(decided, space);
+    if (fresh.isEmpty) continue;
+    if (rule.action === 'Deny') denied = denied.union(fresh, space);
+    decided = decided.union(fresh, space);
+  }
+  return denied;
+}
+
+const adminRuleMap = (compiler: RuleCompiler, direction: Direction, r: AdminRule, named: ReadonlyMap<string, readonly NamedPortBinding[]>) =>
+  compiler.ruleMap(compiler.adminRulePeers(r), r.ports, direction, named);
+
 export function effectiveAllowMap(
   compiler: RuleCompiler,
   direction: Direction,
@@ -26,22 +77,8 @@ export function effectiveAllowMap(
 ): AllowMap {
   const space = compiler.ports;
   const full = AllowMap.rect(compiler.allPeers, space.all, space);
-  const adminRuleMap = (r: AdminRule) => compiler.ruleMap(compiler.adminRulePeers(r), r.ports, direction, subjectNamedPorts);
-
-  // Admin tier: walk every rule in order; the first match decides.
-  let decided = AllowMap.EMPTY;
-  let adminAllow = AllowMap.EMPTY;
-  let adminDeny = AllowMap.EMPTY;
-  for (const anp of subject.admin) {
-    for (const rule of anp[direction]) {
-      const m = adminRuleMap(rule);
-      const fresh = m.subtract(decided, space);
-      if (fresh.isEmpty) continue;
-      if (rule.action === 'Allow') adminAllow = adminAllow.union(fresh, space);
-      else if (rule.action === 'Deny') adminDeny = adminDeny.union(fresh, space);
-      decided = decided.union(fresh, space);
-    }
-  }
+  // Admin tier: the first matching rule decides.
+  const { allow: adminAllow, deny: adminDeny } = adminDecisions(compiler, direction, subject.admin, subjectNamedPorts);
   // What the admin tier passed on or did not match goes to the next tiers.
   const lower = full.subtract(adminAllow.union(adminDeny, space), space);
 
@@ -57,17 +94,6 @@ export function effectiveAllowMap(
     if (adminAllow.isEmpty && adminDeny.isEmpty) return npAllow;
     return adminAllow.union(npAllow.intersect(lower, space), space);
   }
-
-  let baselineDeny = AllowMap.EMPTY;
-  if (subject.baseline) {
-    let bDecided = AllowMap.EMPTY;
-    for (const rule of subject.baseline[direction]) {
-      const m = adminRuleMap(rule);
-      const fresh = m.subtract(bDecided, space);
-      if (fresh.isEmpty) continue;
-      if (rule.action === 'Deny') baselineDeny = baselineDeny.union(fresh, space);
-      bDecided = bDecided.union(fresh, space);
-    }
-  }
+  const baselineDeny = subject.baseline ? baselineDenied(compiler, direction, subject.baseline, subjectNamedPorts) : AllowMap.EMPTY;
   return adminAllow.union(lower.subtract(baselineDeny, space), space);
 }
