@@ -82,9 +82,10 @@ export class RuleCompiler {
   }
 
   /** Classes with a pod IP inside an address range, by range (a pod-range block recurs in every namespace). */
-  private readonly rangeClassMemo = new Map<string, Bitset>();
+  private readonly rangeClassMemo = new Map<string, { bits: Bitset; ids: readonly number[] }>();
 
-  private classesInRange(r: AddressRange): Bitset {
+  /** The classes as a set and as a list of ids (an exception's few classes are cleared one by one). */
+  private classesInRange(r: AddressRange): { bits: Bitset; ids: readonly number[] } {
     const key = `${r.family}:${r.start}-${r.end}`;
     let b = this.rangeClassMemo.get(key);
     if (b) return b;
@@ -95,7 +96,7 @@ export class RuleCompiler {
       const ids = byAtom.get(bit - this.classCount);
       if (ids) for (let k = 0; k < ids.length; k++) members.push(ids[k]!);
     }
-    b = Bitset.fromIndexes(members);
+    b = { bits: Bitset.fromIndexes(members), ids: members };
     this.rangeClassMemo.set(key, b);
     return b;
   }
@@ -111,22 +112,41 @@ export class RuleCompiler {
     for (const c of cidrs) atoms = atoms.or(this.addresses.rangeBits(c, this.classCount));
     for (const e of except) atoms = atoms.andNot(this.addresses.rangeBits(e, this.classCount));
     if (atoms.isEmpty) return atoms;
-    let classes = Bitset.union(cidrs.map((c) => this.classesInRange(c)));
+    let classes = cidrs.length === 1 ? this.classesInRange(cidrs[0]!).bits : Bitset.union(cidrs.map((c) => this.classesInRange(c).bits));
     if (except.length && !classes.isEmpty) {
-      const excepted = Bitset.union(except.map((e) => this.classesInRange(e))).and(classes);
-      if (!excepted.isEmpty) {
-        classes = classes.andNot(excepted);
-        // a class with one IP atom inside an exception is out; one with several may have another inside
-        const multi = (this.multiAtomClasses ??= Bitset.fromIndexes(this.index.classes.filter((c) => c.addressAtoms.length > 1).map((c) => c.id)));
-        const recheck = excepted.and(multi);
-        if (!recheck.isEmpty) {
-          const back: number[] = [];
-          const n = this.classCount;
-          recheck.forEach((id) => {
-            if (this.index.classes[id]!.addressAtoms.some((a) => atoms.has(n + a))) back.push(id);
+      // the excepted classes' bits are cleared in one copy of the block's (an exception holds few classes);
+      // a class with one IP atom inside an exception is out, one with several may have another inside
+      const multi = (this.multiAtomClasses ??= Bitset.fromIndexes(this.index.classes.filter((c) => c.addressAtoms.length > 1).map((c) => c.id)));
+      const n = this.classCount;
+      const from = classes;
+      const keepsAnAtom = (id: number) => this.index.classes[id]!.addressAtoms.some((a) => atoms.has(n + a));
+      let words: Uint32Array | undefined;
+      const kept: number[] = [];
+      for (const e of except) {
+        const inside = this.classesInRange(e);
+        if (inside.ids.length * 4 > from.words.length) {
+          // an exception holding many classes (10.0.0.0/8 out of 0.0.0.0/0) is cleared word by word
+          const w = (words ??= from.words.slice());
+          const ew = inside.bits.words;
+          const lo = Math.max(inside.bits.offset, from.offset);
+          const hi = Math.min(inside.bits.offset + ew.length, from.offset + w.length);
+          for (let i = lo; i < hi; i++) w[i - from.offset]! &= ~ew[i - inside.bits.offset]!;
+          multi.and(inside.bits).forEach((id) => {
+            if (from.has(id) && keepsAnAtom(id)) kept.push(id);
           });
-          if (back.length) classes = classes.or(Bitset.fromIndexes(back));
+          continue;
         }
+        const ids = inside.ids;
+        for (let k = 0; k < ids.length; k++) {
+          const id = ids[k]!;
+          if (!from.has(id) || (multi.has(id) && keepsAnAtom(id))) continue;
+          if (!words) words = from.words.slice();
+          words[(id >> 5) - from.offset]! &= ~(1 << (id & 31));
+        }
+      }
+      if (words) {
+        for (const id of kept) words[(id >> 5) - from.offset]! |= 1 << (id & 31);
+        classes = Bitset.fromWords(from.offset, words);
       }
     }
     if (pods === 'hostNetwork') classes = classes.and((this.hostNetworkClasses ??= Bitset.fromIndexes(this.index.classes.filter((c) => c.hostNetwork).map((c) => c.id))));
@@ -307,4 +327,4 @@ export class RuleCompiler {
   }
 }
 
-const portKey = (p: PolicyPort): string => (p.kind === 'named' ? `${p.protocol ?? '*'}:${p.name}` : `${p.protocol}:${p.from}-${p.to}`);
+export const portKey = (p: PolicyPort): string => (p.kind === 'named' ? `${p.protocol ?? '*'}:${p.name}` : `${p.protocol}:${p.from}-${p.to}`);

@@ -268,20 +268,31 @@ describe('ipBlock', () => {
 
   it('matches a pod by any of its IPs: excepting one of them leaves the pod matched by the other', () => {
     const twoIps = { ...pod('a', 'client', { labels: { app: 'client' } }), status: { podIPs: [{ ip: '10.0.0.5' }, { ip: '10.0.1.5' }] } };
-    const block = (except: string[]) => [
-      ns('a'),
-      twoIps,
-      pod('a', 'lone', { labels: { app: 'lone' }, ip: '10.0.0.6' }),
-      pod('a', 'server', { labels: { app: 'server' }, ip: '10.0.2.7' }),
-      netpol('a', 'p', { podSelector: { matchLabels: { app: 'server' } }, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except } }] }] }),
-      // the same block without exceptions elsewhere, so the unexcepted range is met first
-      netpol('a', 'q', { podSelector: { matchLabels: { app: 'none' } }, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }] }] }),
-    ];
-    const one = connectivity(block(['10.0.0.0/24']), { ipBlockPods: 'match', ipFamilies: 'ipv4' });
-    expect(between(one, A, B)).toBe('All Connections'); // 10.0.1.5 is still inside
-    expect(between(one, 'a/lone[Pod]', B)).toBe('none'); // its only IP is excepted
-    const both = connectivity(block(['10.0.0.0/24', '10.0.1.0/24']), { ipBlockPods: 'match', ipFamilies: 'ipv4' });
-    expect(between(both, A, B)).toBe('none');
+    // with many other pod classes in the block, an exception of few classes is cleared class by class rather
+    // than word by word: both ways must keep the pod whose other IP is outside every exception
+    for (const others of [0, 400]) {
+      const filler = Array.from({ length: others }, (_, i) => pod('a', `f${i}`, { labels: { app: `f${i}` }, ip: `10.0.${3 + (i >> 8)}.${i & 255}` }));
+      const block = (except: string[]) => [
+        ns('a'),
+        twoIps,
+        pod('a', 'lone', { labels: { app: 'lone' }, ip: '10.0.0.6' }),
+        pod('a', 'server', { labels: { app: 'server' }, ip: '10.0.2.7' }),
+        ...filler,
+        netpol('a', 'p', { podSelector: { matchLabels: { app: 'server' } }, ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16', except } }] }] }),
+        // the same block without exceptions elsewhere, so the unexcepted range is met first; it also names
+        // the filler pods' labels, so that each is a class of its own
+        netpol('a', 'q', {
+          podSelector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['none', ...filler.map((_, i) => `f${i}`)] }] },
+          ingress: [{ from: [{ ipBlock: { cidr: '10.0.0.0/16' } }] }],
+        }),
+      ];
+      const one = connectivity(block(['10.0.0.0/24']), { ipBlockPods: 'match', ipFamilies: 'ipv4' });
+      expect(between(one, A, B), `${others} other pods`).toBe('All Connections'); // 10.0.1.5 is still inside
+      expect(between(one, 'a/lone[Pod]', B), `${others} other pods`).toBe('none'); // its only IP is excepted
+      if (others) expect(between(one, 'a/f0[Pod]', B)).toBe('All Connections');
+      const both = connectivity(block(['10.0.0.0/24', '10.0.1.0/24']), { ipBlockPods: 'match', ipFamilies: 'ipv4' });
+      expect(between(both, A, B), `${others} other pods`).toBe('none');
+    }
   });
 
   it('does not match a finished pod by its old IP (it may belong to another pod by now)', () => {
