@@ -131,6 +131,17 @@ export class Bitset {
     return any ? Bitset.fromWords(lo, out) : Bitset.EMPTY;
   }
 
+  /** The bits below n (a copy of the words up to n, not a word-by-word AND; `this` when all are below). */
+  below(n: number): Bitset {
+    const end = (n + 31) >> 5;
+    if (this.offset + this.words.length <= n >> 5) return this;
+    if (this.offset >= end) return Bitset.EMPTY;
+    const k = Math.min(this.words.length, end - this.offset);
+    const out = this.words.slice(0, k);
+    if (n & 31 && this.offset + k === end) out[k - 1]! &= 2 ** (n & 31) - 1;
+    return Bitset.fromWords(this.offset, out);
+  }
+
   intersects(o: Bitset): boolean {
     const lo = Math.max(this.offset, o.offset);
     const hi = Math.min(this.offset + this.words.length, o.offset + o.words.length);

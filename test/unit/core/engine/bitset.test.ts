@@ -32,6 +32,21 @@ describe('Bitset', () => {
     expect(Bitset.fromRanges([]).isEmpty).toBe(true);
   });
 
+  it('keeps the bits below a bound, at and across word edges, as an AND with the range below would', () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let round = 0; round < 400; round++) {
+      const bits = Array.from({ length: rand(12) }, () => rand(300));
+      const set = Bitset.fromIndexes(bits);
+      const n = rand(5) === 0 ? 32 * rand(10) : rand(320);
+      const got = set.below(n);
+      expect(got.toArray()).toEqual([...new Set(bits.filter((b) => b < n))].sort((x, y) => x - y));
+      expect(got.equals(set.and(Bitset.range(0, n)))).toBe(true);
+    }
+    const low = Bitset.fromIndexes([1, 40]);
+    expect(low.below(64)).toBe(low);
+  });
+
   it('finds the next set bit from any position', () => {
     expect([0, 3, 4, 31, 33, 96, 200, 201].map((i) => b.nextSetBit(i))).toEqual([3, 3, 31, 31, 95, 200, 200, -1]);
     expect(Bitset.EMPTY.nextSetBit(0)).toBe(-1);
