@@ -14,11 +14,13 @@
  */
 import { AllowMap, type AllowSegment } from './allow-map.js';
 import { Bitset } from './bitset.js';
+import { BlockPorts } from './block-ports.js';
 import type { PolicyAnalysis } from './analyse-cluster.js';
 import type { NamedPortBinding } from './pod-classes.js';
 import type { Direction } from './rule-compiler.js';
 import type { PortSetId } from './port-space.js';
 import { adminDecisions, baselineDenied, type SubjectPolicies } from './tier-evaluation.js';
+import type { NetworkPolicyModel } from '../model/network-policy.js';
 import type { PolicyPort } from '../model/policy-port.js';
 
 /** Ports as a rule writes them (null: every port), resolved on the destination; or a set resolved already. */
@@ -38,6 +40,7 @@ export interface ReachRule {
   readonly id: string;
 }
 
+/** A block: sources × destinations, on the ports both rules allow on each destination. */
 export interface ReachBlock {
   readonly egress: ReachRule;
   readonly ingress: ReachRule;
@@ -45,10 +48,32 @@ export interface ReachBlock {
   readonly destinations: Bitset;
 }
 
-export interface ReachBlocks {
-  readonly egressRules: readonly ReachRule[];
-  readonly ingressRules: readonly ReachRule[];
-  readonly blocks: readonly ReachBlock[];
+/**
+ * The non-empty blocks of a cluster's reach, kept as pairs of rule numbers (8 bytes a block: W3 at 100k pods
+ * has about a million); a block's class sets are intersected when it is read.
+ */
+export class ReachBlocks {
+  constructor(
+    readonly egressRules: readonly ReachRule[],
+    readonly ingressRules: readonly ReachRule[],
+    /** Per block, its egress rule number then its ingress rule number. */
+    private readonly pairs: Int32Array,
+  ) {}
+
+  get count(): number {
+    return this.pairs.length >> 1;
+  }
+
+  /** The number of block k's egress rule (blocks come egress rule by egress rule). */
+  egressRuleOf(k: number): number {
+    return this.pairs[2 * k]!;
+  }
+
+  block(k: number): ReachBlock {
+    const egress = this.egressRules[this.pairs[2 * k]!]!;
+    const ingress = this.ingressRules[this.pairs[2 * k + 1]!]!;
+    return { egress, ingress, sources: egress.subjects.and(ingress.peers), destinations: egress.peers.and(ingress.subjects) };
+  }
 }
 
 const NO_NAMED: ReadonlyMap<string, readonly NamedPortBinding[]> = new Map();
@@ -66,26 +91,32 @@ export function directionRules(base: PolicyAnalysis, direction: Direction): Reac
   const { model, compiler, evaluator, classes } = base;
   const space = compiler.ports;
   const all = compiler.allClasses;
+  // peer bits below N are classes, the rest external address atoms
+  const N = classes.length;
   const rules: ReachRule[] = [];
-  // classes an admin tier applies to, grouped by their policies (and, when an admin rule of the group names
-  // a port, for ingress by their bindings: ingress names resolve on the subject)
-  const groups = new Map<string, { members: number[]; policies: SubjectPolicies; named: ReadonlyMap<string, readonly NamedPortBinding[]> }>();
+  // classes an admin tier applies to, grouped by their admin policies and whether NetworkPolicies isolate them
+  // (and, when an admin rule of the group names a port, for ingress by their bindings: ingress names resolve
+  // on the subject); each group's NetworkPolicies are then met once per policy, not once per combination
+  type Group = { members: number[]; admin: SubjectPolicies['admin']; baseline: SubjectPolicies['baseline']; isolatedBy: Set<NetworkPolicyModel>; named: ReadonlyMap<string, readonly NamedPortBinding[]> };
+  const groups = new Map<string, Group>();
   const tiered: number[] = [];
   const open: number[] = [];
   for (const c of classes) {
     const policies = evaluator.subjectPolicies(c.id, direction);
     const isolated = policies.networkPolicies.length > 0;
-    if (!policies.admin.length && !(policies.baseline && !isolated)) {
+    const baseline = isolated ? undefined : policies.baseline;
+    if (!policies.admin.length && !baseline) {
       if (!isolated) open.push(c.id);
       continue;
     }
     tiered.push(c.id);
-    const adminNames = [...policies.admin, ...(policies.baseline && !isolated ? [policies.baseline] : [])].some((a) => a[direction].some((r) => r.ports?.some((p) => p.kind === 'named')));
+    const adminNames = [...policies.admin, ...(baseline ? [baseline] : [])].some((a) => a[direction].some((r) => r.ports?.some((p) => p.kind === 'named')));
     const named = direction === 'ingress' && adminNames ? c.namedPorts : NO_NAMED;
-    const key = `${policies.networkPolicies.map((p) => p.id).join(',')}|${policies.admin.map((a) => a.id).join(',')}|${policies.baseline && !isolated ? 1 : 0}|${named === NO_NAMED ? -1 : c.namedPortsId}`;
-    const g = groups.get(key);
-    if (g) g.members.push(c.id);
-    else groups.set(key, { members: [c.id], policies, named });
+    const key = `${policies.admin.map((a) => a.id).join(',')}|${baseline ? 1 : 0}|${isolated ? 1 : 0}|${named === NO_NAMED ? -1 : c.namedPortsId}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { members: [], admin: policies.admin, baseline, isolatedBy: new Set(), named }));
+    g.members.push(c.id);
+    for (const np of policies.networkPolicies) g.isolatedBy.add(np);
   }
   const tieredBits = Bitset.fromIndexes(tiered);
   for (const np of model.networkPolicies) {
@@ -93,101 +124,144 @@ export function directionRules(base: PolicyAnalysis, direction: Direction): Reac
     const subjects = evaluator.subjectOf(np).andNot(tieredBits);
     if (subjects.isEmpty) continue;
     np[direction].forEach((rule, i) => {
-      const peers = compiler.networkPolicyRulePeers(np.namespace, rule).and(all);
+      const peers = compiler.networkPolicyRulePeers(np.namespace, rule).below(N);
       if (!peers.isEmpty) rules.push({ subjects, peers, ports: rule.ports, minus: space.none, id: `${np.id}#${direction}[${i}]` });
     });
   }
   const openBits = Bitset.fromIndexes(open);
   if (!openBits.isEmpty) rules.push({ subjects: openBits, peers: all, ports: null, minus: space.none, id: `unisolated#${direction}` });
   for (const [key, g] of groups) {
-    const subjects = Bitset.fromIndexes(g.members);
-    const { networkPolicies, admin, baseline } = g.policies;
-    const decisions = adminDecisions(compiler, direction, admin, g.named);
+    const members = Bitset.fromIndexes(g.members);
+    const decisions = adminDecisions(compiler, direction, g.admin, g.named);
     for (const seg of decisions.allow.segments) {
-      const peers = seg.peers.and(all);
-      if (!peers.isEmpty) rules.push({ subjects, peers, ports: seg.ports, minus: space.none, id: `admin:${key}#${direction}:allow` });
+      const peers = seg.peers.below(N);
+      if (!peers.isEmpty) rules.push({ subjects: members, peers, ports: seg.ports, minus: space.none, id: `admin:${key}#${direction}:allow` });
     }
     let decided = decisions.allow.union(decisions.deny, space);
     const id = `admin:${key}#${direction}`;
     /** A lower-tier rule cut by what the upper tiers decided: per decided segment, its ports less the decided ones. */
-    const cut = (peers: Bitset, ports: RulePorts, ruleId: string) => {
+    const cut = (subjects: Bitset, peers: Bitset, ports: RulePorts, ruleId: string) => {
       let rest = peers;
       for (const seg of decided.segments) {
         const inside = peers.and(seg.peers);
         if (inside.isEmpty) continue;
-        rules.push({ subjects, peers: inside, ports, minus: seg.ports, id: ruleId });
+        if (seg.ports !== space.all) rules.push({ subjects, peers: inside, ports, minus: seg.ports, id: ruleId });
         rest = rest.andNot(inside);
       }
       if (!rest.isEmpty) rules.push({ subjects, peers: rest, ports, minus: space.none, id: ruleId });
     };
-    if (networkPolicies.length) {
-      for (const np of networkPolicies) {
+    if (g.isolatedBy.size) {
+      for (const np of g.isolatedBy) {
+        const subjects = members.and(evaluator.subjectOf(np));
         np[direction].forEach((rule, i) => {
-          const peers = compiler.networkPolicyRulePeers(np.namespace, rule).and(all);
-          if (!peers.isEmpty) cut(peers, rule.ports, `${id}:${np.id}#${direction}[${i}]`);
+          const peers = compiler.networkPolicyRulePeers(np.namespace, rule).below(N);
+          if (!peers.isEmpty) cut(subjects, peers, rule.ports, `${id}:${np.id}#${direction}[${i}]`);
         });
       }
     } else {
       // not isolated: what neither the admin tier decided nor the baseline denies is allowed
-      if (baseline) decided = decided.union(baselineDenied(compiler, direction, baseline, g.named), space);
-      cut(all, space.all, `${id}:unisolated`);
+      if (g.baseline) decided = decided.union(baselineDenied(compiler, direction, g.baseline, g.named), space);
+      cut(members, all, space.all, `${id}:unisolated`);
     }
   }
   return rules;
 }
 
-/** Every non-empty block of the cluster's reach. */
-export function reachBlocks(base: PolicyAnalysis): ReachBlocks {
-  const egressRules = directionRules(base, 'egress');
-  const ingressRules = directionRules(base, 'ingress');
-  const blocks: ReachBlock[] = [];
-  for (const e of egressRules) {
-    for (const i of ingressRules) {
-      if (!e.peers.intersects(i.subjects) || !i.peers.intersects(e.subjects)) continue;
-      blocks.push({ egress: e, ingress: i, sources: e.subjects.and(i.peers), destinations: e.peers.and(i.subjects) });
+/**
+ * Every non-empty block of the cluster's reach. An egress rule only meets the ingress rules whose subjects lie
+ * in a namespace its peers reach (a NetworkPolicy's subjects are one namespace's), so the pairs tried are far
+ * fewer than all rule pairs; each is then checked both ways.
+ */
+export function reachBlocks(
+  base: PolicyAnalysis,
+  egressRules: readonly ReachRule[] = directionRules(base, 'egress'),
+  ingressRules: readonly ReachRule[] = directionRules(base, 'ingress'),
+): ReachBlocks {
+  const N = base.classes.length;
+  const nsOfClass = new Int32Array(N);
+  let nsCount = 0;
+  for (const [first, end] of base.index.namespaceRange.values()) nsOfClass.fill(nsCount++, first, end);
+  /** Namespaces with a class in a set, each once. */
+  const seen = new Int32Array(nsCount);
+  let calls = 0;
+  const namespacesOf = (set: Bitset): number[] => {
+    const stamp = ++calls;
+    const out: number[] = [];
+    const words = set.words;
+    for (let w = 0; w < words.length; w++) {
+      let word = words[w]!;
+      if (word === 0) continue;
+      const base32 = (set.offset + w) << 5;
+      // a word usually lies in one namespace: its first and last set bits tell
+      const lo = base32 + 31 - Math.clz32(word & -word);
+      const hi = base32 + 31 - Math.clz32(word);
+      if (nsOfClass[lo] === nsOfClass[hi]) word = word & -word;
+      while (word) {
+        const t = word & -word;
+        const ns = nsOfClass[base32 + 31 - Math.clz32(t)]!;
+        if (seen[ns] !== stamp) {
+          seen[ns] = stamp;
+          out.push(ns);
+        }
+        word ^= t;
+      }
     }
-  }
-  return { egressRules, ingressRules, blocks };
+    return out;
+  };
+  // ingress rules by the namespaces of their subjects and by those of their peers: an egress rule meets only
+  // the rules in both the namespaces its peers reach and those its subjects are in; it walks the shorter list
+  const bySubjectNs: number[][] = Array.from({ length: nsCount }, () => []);
+  const byPeerNs: number[][] = Array.from({ length: nsCount }, () => []);
+  ingressRules.forEach((r, i) => {
+    for (const ns of namespacesOf(r.subjects)) bySubjectNs[ns]!.push(i);
+    for (const ns of namespacesOf(r.peers)) byPeerNs[ns]!.push(i);
+  });
+  const tried = new Int32Array(ingressRules.length).fill(-1);
+  let pairs = new Int32Array(1 << 16);
+  let n = 0;
+  const listed = (index: number[][], namespaces: number[]) => namespaces.reduce((sum, ns) => sum + index[ns]!.length, 0);
+  egressRules.forEach((e, ei) => {
+    const peerNs = namespacesOf(e.peers);
+    const subjectNs = namespacesOf(e.subjects);
+    const [index, namespaces] = listed(bySubjectNs, peerNs) <= listed(byPeerNs, subjectNs) ? [bySubjectNs, peerNs] : [byPeerNs, subjectNs];
+    for (const ns of namespaces) {
+      for (const ii of index[ns]!) {
+        if (tried[ii] === ei) continue;
+        tried[ii] = ei;
+        const i = ingressRules[ii]!;
+        if (!e.peers.intersects(i.subjects) || !i.peers.intersects(e.subjects)) continue;
+        if (n + 2 > pairs.length) {
+          const grown = new Int32Array(pairs.length * 2);
+          grown.set(pairs);
+          pairs = grown;
+        }
+        pairs[n++] = ei;
+        pairs[n++] = ii;
+      }
+    }
+  });
+  return new ReachBlocks(egressRules, ingressRules, pairs.slice(0, n));
 }
 
 /**
  * Expands blocks to one reach row per source class (destinations with the ports both ends allow), the form
  * `completeAnalysis` gives: for checking blocks against the engine and for small clusters, never at scale.
  */
-export function expandReach(base: PolicyAnalysis, reach: ReachBlocks): AllowMap[] {
+export function expandReach(base: PolicyAnalysis, reach: ReachBlocks, ports: BlockPorts = new BlockPorts(base)): AllowMap[] {
   const { compiler, classes } = base;
   const space = compiler.ports;
-  // a rule's ports on a destination depend only on the destination's named-port bindings
-  const memo = new Map<readonly PolicyPort[], Map<number, PortSetId>>();
-  const portsOn = (rule: ReachRule, y: number): PortSetId => {
-    const written = resolvedOn(rule.ports, y);
-    return rule.minus === space.none ? written : space.subtract(written, rule.minus);
-  };
-  const resolvedOn = (ports: RulePorts, y: number): PortSetId => {
-    if (ports === null) return space.all;
-    if (typeof ports === 'number') return ports;
-    const c = classes[y]!;
-    let byBinding = memo.get(ports);
-    if (!byBinding) memo.set(ports, (byBinding = new Map()));
-    let id = byBinding.get(c.namedPortsId);
-    if (id === undefined) {
-      id = compiler.numericPorts(ports);
-      for (const p of ports) if (p.kind === 'named') id = space.union(id, compiler.namedPortsOn(p, c.namedPorts.get(p.name)));
-      byBinding.set(c.namedPortsId, id);
-    }
-    return id;
-  };
   const rows: Map<number, PortSetId>[] = classes.map(() => new Map());
-  for (const b of reach.blocks) {
+  for (let k = 0; k < reach.count; k++) {
+    const b = reach.block(k);
     const eg = b.egress;
     const ing = b.ingress;
     b.destinations.forEach((y) => {
-      const ports = space.intersect(portsOn(eg, y), portsOn(ing, y));
-      if (ports === space.none) return;
+      const allowed = space.intersect(ports.portsOn(eg, y), ports.portsOn(ing, y));
+      if (allowed === space.none) return;
       b.sources.forEach((x) => {
         const row = rows[x]!;
         const had = row.get(y);
-        row.set(y, had === undefined ? ports : space.union(had, ports));
+        row.set(y, had === undefined ? allowed : space.union(had, allowed));
       });
     });
   }

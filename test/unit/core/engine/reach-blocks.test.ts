@@ -3,18 +3,14 @@
  * row by row and port set by port set: on the public conformance corpus (admin tiers included) and on generated
  * clusters (W3's unique labels, per-pod named ports and admin tiers included, and W3 without its admin tiers).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { snapshotFromManifests } from '../../../../src/app/manifest-snapshot.js';
 import { generateCluster } from '../../../../src/bench/synthetic-cluster.js';
 import { analysePolicies, completeAnalysis } from '../../../../src/core/engine/analyse-cluster.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../../src/core/engine/engine-settings.js';
 import { expandReach, reachBlocks } from '../../../../src/core/engine/reach-blocks.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 import type { SnapshotContent } from '../../../../src/core/model/snapshot.js';
-
-const corpus = join(process.cwd(), '..', 'shared', 'conformance', 'netpol-analyzer');
+import { conformanceSnapshots } from '../../../support/conformance-cases.js';
 
 /** Rows that differ between the blocks' expansion and the engine, and the class pairs both connect. */
 function compare(content: SnapshotContent, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS) {
@@ -28,20 +24,18 @@ function compare(content: SnapshotContent, settings: EngineSettings = DEFAULT_EN
     if (!row.equals(expanded[c]!)) differing.push(c);
     for (const seg of row.segments) pairs += seg.peers.size;
   });
-  return { differing, pairs, blocks: blocks.blocks.length, classes: base.classes.length };
+  return { differing, pairs, blocks: blocks.count, classes: base.classes.length };
 }
 
 const withoutAdminTiers = (c: SnapshotContent): SnapshotContent => ({ ...c, adminNetworkPolicies: [], baselineAdminNetworkPolicies: [] });
 
 describe('reach blocks', () => {
   it('expand to the engine reach on every case of the conformance corpus', async () => {
-    const cases = readFileSync(join(corpus, 'cases.tsv'), 'utf8').split('\n').filter(Boolean).map((l) => l.split('\t')[0]!);
     let compared = 0;
     let withAdmin = 0;
     let pairs = 0;
     const failures: string[] = [];
-    for (const name of cases) {
-      const { snapshot } = await snapshotFromManifests(join(corpus, 'cases', name), { takenAt: '2026-01-01T00:00:00Z' });
+    for await (const { name, snapshot } of conformanceSnapshots()) {
       if (snapshot.adminNetworkPolicies.length || snapshot.baselineAdminNetworkPolicies.length) withAdmin++;
       for (const ipBlockPods of ['ignore', 'match'] as const) {
         const r = compare(snapshot, { ...DEFAULT_ENGINE_SETTINGS, ipBlockPods });

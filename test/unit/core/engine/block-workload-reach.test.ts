@@ -1,0 +1,60 @@
+/**
+ * Each workload's peer classes, both ways, computed from reach blocks equal those the audit facts derive from
+ * the engine's reach rows: on the public conformance corpus and on generated clusters (W3's per-pod named
+ * ports, unique labels and admin tiers included).
+ */
+import { describe, expect, it } from 'vitest';
+import { generateCluster } from '../../../../src/bench/synthetic-cluster.js';
+import { analysePolicies, completeAnalysis } from '../../../../src/core/engine/analyse-cluster.js';
+import { workloadPeerClasses } from '../../../../src/core/engine/block-workload-reach.js';
+import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../../src/core/engine/engine-settings.js';
+import { reachBlocks } from '../../../../src/core/engine/reach-blocks.js';
+import { computeAuditFacts } from '../../../../src/core/findings/audit-facts.js';
+import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
+import type { SnapshotContent } from '../../../../src/core/model/snapshot.js';
+import { conformanceSnapshots } from '../../../support/conformance-cases.js';
+
+/** Workloads whose peer classes differ, and how many peer classes were compared. */
+function compare(content: SnapshotContent, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS) {
+  const base = analysePolicies(buildClusterModel(content).model, settings);
+  const fromBlocks = workloadPeerClasses(base, reachBlocks(base));
+  const facts = computeAuditFacts(completeAnalysis(base));
+  const differing: string[] = [];
+  let peers = 0;
+  for (const [key, w] of facts.workloads) {
+    const mine = fromBlocks.get(key);
+    for (const d of ['egress', 'ingress'] as const) {
+      if (mine?.[d].toArray().join(',') !== w[d].peerClasses.toArray().join(',')) differing.push(`${key} ${d}`);
+      peers += w[d].peerClasses.size;
+    }
+  }
+  if (fromBlocks.size !== facts.workloads.size) differing.push(`${fromBlocks.size} workloads from blocks, ${facts.workloads.size} in the facts`);
+  return { differing, peers };
+}
+
+describe('workload peer classes from reach blocks', () => {
+  it('equal the audit facts on every case of the conformance corpus', async () => {
+    const failures: string[] = [];
+    let compared = 0;
+    let peers = 0;
+    for await (const { name, snapshot } of conformanceSnapshots()) {
+      const r = compare(snapshot, { ...DEFAULT_ENGINE_SETTINGS, ipBlockPods: 'ignore' });
+      if (r.differing.length) failures.push(`${name}: ${r.differing.slice(0, 3).join('; ')}`);
+      compared++;
+      peers += r.peers;
+    }
+    expect(failures).toEqual([]);
+    expect(compared).toBeGreaterThan(150);
+    expect(peers).toBeGreaterThan(1000);
+  }, 120_000);
+
+  it('equal the audit facts on generated clusters', () => {
+    for (const workload of ['W1', 'W2', 'W3'] as const) {
+      for (const seed of [1, 2]) {
+        const r = compare(generateCluster({ workload, scale: 0.015, seed }));
+        expect(r.differing, `${workload} seed ${seed}`).toEqual([]);
+        expect(r.peers, `${workload} seed ${seed}: workloads have peers`).toBeGreaterThan(100);
+      }
+    }
+  }, 120_000);
+});
