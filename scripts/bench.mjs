@@ -22,6 +22,8 @@ const WORKLOADS = ['W1', 'W2', 'W3'];
 const PHASES = ['manifests', 'load', 'analyse', 'summary', 'diff', 'audit', 'audit-checks'];
 /** Phases that need the analysis: skipped when `analyse` failed. */
 const NEEDS_ANALYSIS = new Set(['summary', 'diff', 'audit', 'audit-checks']);
+/** Phases run only when asked for (--phases), or, for a workload beyond the engine's limits, after analyse. */
+const EXTRA_PHASES = ['reach-blocks'];
 const TAKEN_AT = '2026-01-01T00:00:00.000Z';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -32,7 +34,7 @@ const USAGE = `usage: npm run bench -- [options]
   --json                    print only a JSON array: workload, pods, policies, classes, loadMs, analyseMs,
                             diffMs, auditMs, peakRssMb (+ extra)
   --timeout SECONDS         a phase running longer is killed and reported (default 300)
-  --phases LIST             subset of ${PHASES.join(',')}
+  --phases LIST             subset of ${[...PHASES, ...EXTRA_PHASES].join(',')} (default: all but ${EXTRA_PHASES.join(',')})
   --profile                 write a V8 CPU profile of each first-run child to <cache>/profiles
   --max-old-space-size MB   heap limit of the measuring children (default: Node's own)
   --verify                  compare the engine with the brute-force evaluator (at most 2,000 app pods)
@@ -47,7 +49,10 @@ load (loadMs) = read the streamed snapshot file; analyse (analyseMs) = buildClus
 summary = per-workload reach counts from the analysis (no pair listing); diff (diffMs) =
 diffAnalyses between the snapshot's analysis and its 1%-mutated version's (the mutated snapshot's
 analysis is reported apart; changes are counted, never pairs listed); audit (auditMs) = runAudit with DEFAULT_AUDIT_SETTINGS;
-audit-checks = the same work step by step (facts, each check, exposure), so a slow check is named.
+audit-checks = the same work step by step (facts, each check, exposure), so a slow check is named;
+reach-blocks = snapshot -> model -> policy analysis -> the factorised reach of docs/factorised-engine.md
+(its rules, then its blocks; the workloads' peer classes from them are timed apart), not yet read by the
+audit; run beyond the engine's limits or when asked.
 peakRssMb = the largest maxRSS of the snapshot-based children (load..audit); the manifest child's is in extra.`;
 
 // ------------------------------------------------------------------------------------------ arguments
@@ -69,9 +74,10 @@ function parseArgs(argv) {
       case '--timeout': o.timeout = number(0.001); break;
       case '--phases': {
         const list = value().split(',').map((s) => s.trim()).filter(Boolean);
-        const bad = list.filter((p) => !PHASES.includes(p));
-        if (bad.length) fail(`unknown phase(s) ${bad.join(', ')}; phases are ${PHASES.join(', ')}`);
-        o.phases = PHASES.filter((p) => list.includes(p));
+        const known = [...PHASES, ...EXTRA_PHASES];
+        const bad = list.filter((p) => !known.includes(p));
+        if (bad.length) fail(`unknown phase(s) ${bad.join(', ')}; phases are ${known.join(', ')}`);
+        o.phases = known.filter((p) => list.includes(p));
         break;
       }
       case '--profile': o.profile = true; break;
@@ -215,7 +221,7 @@ async function child(task, p) {
     process.stderr.write(`@@phase-end ${phase} ${ms}\n`);
     return [value, ms];
   };
-  const out = { task, ms: null, extra: {} };
+  const out = { task, ms: null, rssMb: undefined, extra: {} };
   const readSnap = (file) => m.writers.readSnapshotJson(join(p.dir, file));
   const analyse = (s) => m.engine.analyseCluster(m.model.buildClusterModel(s).model, settings);
   switch (task) {
@@ -314,6 +320,27 @@ async function child(task, p) {
       out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, checksMs, classes: base.classes.length, checksRun: r.summary.checks.length, notRun: r.notRun.checks, findings: r.findings.length, bySeverity: severityCounts(r.findings) };
       break;
     }
+    case 'reach-blocks': {
+      // the factorised reach (docs/factorised-engine.md): from the snapshot, as far as it is built
+      const rb = await load('core/engine/reach-blocks.js');
+      const snap = await readSnap('snapshot.json');
+      const [built, modelMs] = await timed('buildClusterModel', () => m.model.buildClusterModel(snap));
+      const [base, policiesMs] = await timed('analysePolicies', () => m.engine.analysePolicies(built.model, settings));
+      const [rules, rulesMs] = await timed('directionRules', () => ({ egress: rb.directionRules(base, 'egress'), ingress: rb.directionRules(base, 'ingress') }));
+      const [blocks, blocksMs] = await timed('reachBlocks', () => rb.reachBlocks(base, rules.egress, rules.ingress));
+      const wr = await load('core/engine/block-workload-reach.js');
+      const [peers, peersMs] = await timed('workloadPeerClasses', () => wr.workloadPeerClasses(base, blocks));
+      out.ms = modelMs + policiesMs + rulesMs + blocksMs;
+      out.rssMb = process.resourceUsage().maxRSS / 1024;
+      // after the timing: the class pairs the blocks cover, counted with overlaps
+      let classPairs = 0;
+      for (let k = 0; k < blocks.count; k++) {
+        const b = blocks.block(k);
+        classPairs += b.sources.size * b.destinations.size;
+      }
+      out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, rulesMs, blocksMs, workloadPeersMs: peersMs, workloads: peers.size, classes: base.classes.length, egressRules: rules.egress.length, ingressRules: rules.ingress.length, blocks: blocks.count, classPairsWithOverlaps: classPairs };
+      break;
+    }
     case 'policy-diff': {
       // beyond the engine's limits: the drift that needs no allow set, between the snapshot and its 1% twin
       const drift = await load('app/drift-between.js');
@@ -350,7 +377,7 @@ async function child(task, p) {
     default:
       throw new Error(`unknown child task ${task}`);
   }
-  out.rssMb = process.resourceUsage().maxRSS / 1024;
+  out.rssMb ??= process.resourceUsage().maxRSS / 1024;
   out.heapLimitMb = (await import('node:v8')).getHeapStatistics().heap_size_limit / 2 ** 20;
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
@@ -505,8 +532,9 @@ async function benchWorkload(workload, o) {
     if (profileDir) rmSync(join(profileDir, `${workload}-${phase}.cpuprofile`), { force: true });
     await measure(phase, profileDir);
   }
-  // a cluster beyond the engine's limits still gets the policy-level audit and drift: measure those paths
-  if (failures.analyse?.startsWith('engine limit:')) for (const phase of ['policy-audit', 'policy-diff']) await measure(phase);
+  // a cluster beyond the engine's limits still gets the policy-level audit and drift: measure those paths,
+  // and how far the factorised reach that is to lift the limit has come
+  if (failures.analyse?.startsWith('engine limit:')) for (const phase of ['policy-audit', 'policy-diff', 'reach-blocks']) if (!phases[phase]) await measure(phase);
   const profiles = {};
   if (profileDir) {
     for (const phase of o.phases) {
@@ -552,6 +580,7 @@ function toJson(r) {
       auditSteps: r.phases?.['audit-checks']?.extra,
       policyLevelAudit: r.phases?.['policy-audit'] && { ...r.phases['policy-audit'].extra, ms: spread['policy-audit'] },
       policyLevelDiff: r.phases?.['policy-diff'] && { ...r.phases['policy-diff'].extra, ms: spread['policy-diff'] },
+      reachBlocks: r.phases?.['reach-blocks'] && { ...r.phases['reach-blocks'].extra, ms: spread['reach-blocks'] },
       manifests: r.phases?.manifests?.extra,
       heapLimitMb: round(Object.values(r.phases ?? {})[0]?.heapLimitMb),
       generation: r.meta && { generateMs: round(r.meta.generateMs), writeManifestsMs: round(r.meta.writeManifestsMs), snapshotBytes: r.meta.snapshotBytes, podsJsonBytes: r.meta.podsJsonBytes },
@@ -597,6 +626,15 @@ function table(rows, results) {
       out.push(
         `  ${r.workload} beyond the engine limits: policy-level drift ${cell(r, 'policy-diff')} ms between the two prepared sides (each side: snapshot -> policy-level audit, ` +
           `${pd.sideMs.map((x) => Math.round(x)).join(' and ')} ms); ${pd.policies} policy changes, ${pd.coverage} coverage changes, ${pd.findingsNew} new and ${pd.findingsResolved} resolved findings; peak RSS ${pd.ms.rssMb} MB`,
+      );
+    }
+    const rbx = j.extra.reachBlocks;
+    if (rbx) {
+      out.push(
+        `  ${r.workload} reach blocks (docs/factorised-engine.md, not yet read by the audit): ${cell(r, 'reach-blocks')} ms from the snapshot (model ${Math.round(rbx.buildClusterModelMs)}, ` +
+          `classes and selectors ${Math.round(rbx.analysePoliciesMs)}, rules ${Math.round(rbx.rulesMs)}, blocks ${Math.round(rbx.blocksMs)}); ${rbx.egressRules}/${rbx.ingressRules} egress/ingress rules, ` +
+          `${rbx.blocks} blocks over ${rbx.classPairsWithOverlaps.toExponential(2)} class pairs (with overlaps); ` +
+          `then each workload's peer classes both ways (${rbx.workloads} workloads) ${Math.round(rbx.workloadPeersMs)} ms; peak RSS ${rbx.ms.rssMb} MB with them`,
       );
     }
     const ac = r.phases?.['audit-checks']?.extra;
