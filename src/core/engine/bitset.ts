@@ -142,6 +142,18 @@ export class Bitset {
     return Bitset.fromWords(this.offset, out);
   }
 
+  /** Whether every bit of this set is in o. */
+  isSubsetOf(o: Bitset): boolean {
+    const end = this.offset + this.words.length;
+    const oEnd = o.offset + o.words.length;
+    for (let w = this.offset; w < end; w++) {
+      const mine = this.words[w - this.offset]!;
+      if (mine === 0) continue;
+      if (w < o.offset || w >= oEnd || (mine & ~o.words[w - o.offset]!) !== 0) return false;
+    }
+    return true;
+  }
+
   intersects(o: Bitset): boolean {
     const lo = Math.max(this.offset, o.offset);
     const hi = Math.min(this.offset + this.words.length, o.offset + o.words.length);

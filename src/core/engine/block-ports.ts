@@ -1,10 +1,10 @@
 /**
  * The ports of reach blocks (docs/factorised-engine.md). A rule's ports on a destination are its numbered
  * ports plus what its named entries mean on that destination, less what an admin tier took out; the named
- * part depends only on the entries' names and the destination's bindings. So bindings are projected onto the
- * names a pair of rules uses (W3 at 100k pods: 18,153 distinct bindings, a few hundred projections), and the
- * destinations a block connects — the classes on which both of its rules leave a port — are one class set per
- * pair of port specs, shared by every block of such rules: a block's connected destinations are one AND.
+ * part depends only on the entries' names and the destination's bindings. Rules are numbered by port spec
+ * (their ports by content: W3 at 100k pods has ~140 specs over ~10,000 rules), and whether a block connects a
+ * destination — both rules leave a common port there — is decided once per pair of specs and distinct
+ * bindings (W3: 18,153), then read per destination.
  */
 import { Bitset } from './bitset.js';
 import type { PolicyAnalysis } from './analyse-cluster.js';
@@ -27,22 +27,15 @@ interface PortSpec {
   readonly resolved: Map<PortSetId, PortSetId>;
 }
 
-/** Destination classes grouped by what two name lists mean on them. */
-interface Projection {
-  readonly named: readonly (readonly [PortSetId, PortSetId])[];
-  readonly classes: readonly (readonly number[])[];
-}
-
 export class BlockPorts {
   private readonly specIds = new Map<string, number>();
   private readonly specs: PortSpec[] = [];
   private readonly specOfRule = new WeakMap<ReachRule, number>();
-  private readonly connecting = new Map<number, Bitset>();
+  /** Per egress spec, then ingress spec: per dense bindings number, whether they connect (-1: not known yet). */
+  private readonly verdicts: (Int8Array | undefined)[][] = [];
   /** What a name list means per bindings id (a class's namedPortsId), by names key. */
   private readonly namedMemo = new Map<string, Map<number, PortSetId>>();
-  private readonly projections = new Map<string, Projection>();
-  /** Per bindings id, the classes that have those bindings (built on first use). */
-  private bindingGroups: Map<number, number[]> | undefined;
+  private bindingIndex: { of: Int32Array; count: number } | undefined;
 
   constructor(private readonly base: PolicyAnalysis) {}
 
@@ -53,33 +46,56 @@ export class BlockPorts {
     return this.resolve(spec, this.namedOn(spec, c.namedPortsId, y));
   }
 
-  /** Classes on which both rules leave a common port: the destinations a block of the two rules connects. */
-  connectingClasses(egress: ReachRule, ingress: ReachRule): Bitset {
-    const e = this.specOf(egress);
-    const i = this.specOf(ingress);
-    const key = e * 2 ** 24 + i;
-    let set = this.connecting.get(key);
-    if (set) return set;
-    const space = this.base.compiler.ports;
+  /**
+   * Whether a block of rules with these port specs (specOf) connects every destination (true), none (false),
+   * or depends on the destination's bindings (undefined).
+   */
+  private connectsAll(e: number, i: number): boolean | undefined {
     const es = this.specs[e]!;
     const is = this.specs[i]!;
-    if (!es.names.length && !is.names.length) {
-      // the same ports on every destination
-      set = space.intersect(this.resolve(es, space.none), this.resolve(is, space.none)) === space.none ? Bitset.EMPTY : this.base.compiler.allClasses;
-    } else {
-      const p = this.projection(es, is);
-      const members: number[] = [];
-      p.named.forEach(([a, b], g) => {
-        if (!space.bits(this.resolve(es, a)).intersects(space.bits(this.resolve(is, b)))) return;
-        for (const c of p.classes[g]!) members.push(c);
-      });
-      set = Bitset.fromIndexes(members);
-    }
-    this.connecting.set(key, set);
-    return set;
+    if (es.names.length || is.names.length) return undefined;
+    const space = this.base.compiler.ports;
+    return space.bits(this.resolve(es, space.none)).intersects(space.bits(this.resolve(is, space.none)));
   }
 
-  private specOf(rule: ReachRule): number {
+  /** Whether both specs leave a common port on destination class y (memoised per spec pair and bindings). */
+  private connects(e: number, i: number, y: number): boolean {
+    const index = (this.bindingIndex ??= this.indexBindings());
+    const b = index.of[y]!;
+    const row = (this.verdicts[e] ??= []);
+    const cached = (row[i] ??= new Int8Array(index.count).fill(-1));
+    let v = cached[b]!;
+    if (v < 0) {
+      const space = this.base.compiler.ports;
+      const es = this.specs[e]!;
+      const is = this.specs[i]!;
+      const bindings = this.base.classes[y]!.namedPortsId;
+      v = space.bits(this.resolve(es, this.namedOn(es, bindings, y))).intersects(space.bits(this.resolve(is, this.namedOn(is, bindings, y)))) ? 1 : 0;
+      cached[b] = v;
+    }
+    return v === 1;
+  }
+
+  /** The destinations of `candidates` that a block of rules with these specs connects (the same set when all). */
+  connectedAmong(e: number, i: number, candidates: Bitset): Bitset {
+    const all = this.connectsAll(e, i);
+    if (all !== undefined) return all ? candidates : Bitset.EMPTY;
+    let kept: number[] | undefined;
+    let dropped = false;
+    candidates.forEach((y) => {
+      if (this.connects(e, i, y)) kept?.push(y);
+      else if (!dropped) {
+        dropped = true;
+        kept = [];
+        // the ones before y were all connected
+        for (let c = candidates.nextSetBit(0); c < y; c = candidates.nextSetBit(c + 1)) kept.push(c);
+      }
+    });
+    return kept ? Bitset.fromIndexes(kept) : candidates;
+  }
+
+  /** The number of a rule's port spec (rules whose ports are equal by content share one). */
+  specOf(rule: ReachRule): number {
     let id = this.specOfRule.get(rule);
     if (id !== undefined) return id;
     const { ports, minus } = rule;
@@ -133,33 +149,15 @@ export class BlockPorts {
     return id;
   }
 
-  /** Classes grouped by what two specs' names mean on them (memoised per pair of name lists). */
-  private projection(a: PortSpec, b: PortSpec): Projection {
-    const key = `${a.namesKey}|${b.namesKey}`;
-    let p = this.projections.get(key);
-    if (p) return p;
-    const groups = new Map<number, { named: readonly [PortSetId, PortSetId]; classes: number[] }>();
-    for (const [bindings, ids] of this.classesByBindings()) {
-      const x = this.namedOn(a, bindings, ids[0]!);
-      const y = this.namedOn(b, bindings, ids[0]!);
-      const k = x * 2 ** 26 + y;
-      const g = groups.get(k);
-      if (g) for (const c of ids) g.classes.push(c);
-      else groups.set(k, { named: [x, y], classes: [...ids] });
-    }
-    p = { named: [...groups.values()].map((g) => g.named), classes: [...groups.values()].map((g) => g.classes) };
-    this.projections.set(key, p);
-    return p;
-  }
-
-  private classesByBindings(): Map<number, number[]> {
-    if (this.bindingGroups) return this.bindingGroups;
-    const groups = new Map<number, number[]>();
+  /** A dense number per distinct bindings id, per class. */
+  private indexBindings(): { of: Int32Array; count: number } {
+    const dense = new Map<number, number>();
+    const of = new Int32Array(this.base.classes.length);
     for (const c of this.base.classes) {
-      const list = groups.get(c.namedPortsId);
-      if (list) list.push(c.id);
-      else groups.set(c.namedPortsId, [c.id]);
+      let d = dense.get(c.namedPortsId);
+      if (d === undefined) dense.set(c.namedPortsId, (d = dense.size));
+      of[c.id] = d;
     }
-    return (this.bindingGroups = groups);
+    return { of, count: dense.size };
   }
 }

@@ -69,6 +69,11 @@ export class ReachBlocks {
     return this.pairs[2 * k]!;
   }
 
+  /** The number of block k's ingress rule. */
+  ingressRuleOf(k: number): number {
+    return this.pairs[2 * k + 1]!;
+  }
+
   block(k: number): ReachBlock {
     const egress = this.egressRules[this.pairs[2 * k]!]!;
     const ingress = this.ingressRules[this.pairs[2 * k + 1]!]!;

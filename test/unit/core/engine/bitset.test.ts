@@ -47,6 +47,22 @@ describe('Bitset', () => {
     expect(low.below(64)).toBe(low);
   });
 
+  it('tells a subset, word edges and empty sets included, as andNot would', () => {
+    let seed = 5;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    let subsets = 0;
+    for (let round = 0; round < 400; round++) {
+      const big = Array.from({ length: rand(40) }, () => rand(200));
+      const small = rand(2) ? big.filter(() => rand(3) > 0) : Array.from({ length: rand(6) }, () => rand(200));
+      const a = Bitset.fromIndexes(small);
+      const b = Bitset.fromIndexes(big);
+      expect(a.isSubsetOf(b)).toBe(a.andNot(b).isEmpty);
+      if (a.isSubsetOf(b)) subsets++;
+    }
+    expect(subsets).toBeGreaterThan(100);
+    expect(subsets).toBeLessThan(400);
+  });
+
   it('finds the next set bit from any position', () => {
     expect([0, 3, 4, 31, 33, 96, 200, 201].map((i) => b.nextSetBit(i))).toEqual([3, 3, 31, 31, 95, 200, 200, -1]);
     expect(Bitset.EMPTY.nextSetBit(0)).toBe(-1);
