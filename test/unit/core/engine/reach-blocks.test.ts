@@ -10,6 +10,7 @@ import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../../src/co
 import { expandReach, reachBlocks } from '../../../../src/core/engine/reach-blocks.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 import type { SnapshotContent } from '../../../../src/core/model/snapshot.js';
+import { anp, netpol, ns, pod, snapshotOf } from '../../../support/cluster-fixture.js';
 import { conformanceSnapshots } from '../../../support/conformance-cases.js';
 
 /** Rows that differ between the blocks' expansion and the engine, and the class pairs both connect. */
@@ -61,4 +62,50 @@ describe('reach blocks', () => {
       }
     }
   }, 120_000);
+
+  describe('ports resolved on the destination', () => {
+    // a client, and two servers that bind the name http to different numbers
+    const objects = (...policies: unknown[]) => [
+      ns('a'),
+      pod('a', 'client', { labels: { app: 'client' } }),
+      pod('a', 'one', { labels: { app: 'server' }, ports: [{ name: 'http', containerPort: 8080 }] }),
+      pod('a', 'two', { labels: { app: 'server' }, ports: [{ name: 'http', containerPort: 9090 }] }),
+      ...policies,
+    ];
+    /** Whether the client reaches a server pod on TCP `port`, read from the blocks' expansion. */
+    const reaches = (objs: unknown[], server: string, port: number) => {
+      const base = analysePolicies(buildClusterModel(snapshotOf(objs).snapshot).model);
+      const rows = expandReach(base, reachBlocks(base));
+      const classOf = (name: string) => base.classes.find((c) => c.pods.some((p) => p.name === name))!.id;
+      const seg = rows[classOf('client')]!.segments.find((g) => g.peers.has(classOf(server)));
+      return seg !== undefined && base.compiler.ports.containsPort(seg.ports, 'TCP', port);
+    };
+
+    it('connect a number on one side with a name on the other where the destination binds the name to it', () => {
+      const objs = objects(
+        netpol('a', 'client-out', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ ports: [{ port: 8080 }] }] }),
+        netpol('a', 'server-in', { podSelector: { matchLabels: { app: 'server' } }, ingress: [{ ports: [{ port: 'http' }] }] }),
+      );
+      expect(reaches(objs, 'one', 8080)).toBe(true);
+      expect(reaches(objs, 'two', 8080)).toBe(false);
+      expect(reaches(objs, 'two', 9090)).toBe(false); // the client may not send to 9090
+    });
+
+    it('let an admin Deny of a number shadow a later Allow of a name bound to that number', () => {
+      const objs = objects(
+        netpol('a', 'servers-isolated', { podSelector: { matchLabels: { app: 'server' } }, policyTypes: ['Ingress'] }),
+        anp('ports', {
+          priority: 1,
+          subject: { pods: { namespaceSelector: {}, podSelector: { matchLabels: { app: 'server' } } } },
+          ingress: [
+            { action: 'Deny', from: [{ namespaces: {} }], ports: [{ portNumber: { protocol: 'TCP', port: 8080 } }] },
+            { action: 'Allow', from: [{ namespaces: {} }], ports: [{ namedPort: 'http' }] },
+          ],
+        }),
+      );
+      expect(reaches(objs, 'one', 8080)).toBe(false); // http is 8080 there: the Deny comes first
+      expect(reaches(objs, 'two', 9090)).toBe(true);
+    });
+  });
 });
+
