@@ -7,10 +7,9 @@
  *   ports at y   = the egress rule's ports ∩ the ingress rule's ports, both resolved on the destination y
  *
  * where a direction in which a class is not isolated counts as one rule over all peers and ports, and the admin
- * tiers turn into pieces of rules (see directionRules). NetworkPolicy rules keep
- * their ports as written (named entries included), so no class is split by its named-port bindings and no
- * row per class is built: the work is per rule pair, and a block is expanded to class pairs only on demand.
- * Pure: no I/O.
+ * tiers turn into pieces of rules (see directionRules). NetworkPolicy rules keep their ports as written (named
+ * entries included), so no class is split by its named-port bindings and no row per class is built: the work
+ * is per rule pair, and a block is expanded to class pairs only on demand. Pure: no I/O.
  */
 import { AllowMap, type AllowSegment } from './allow-map.js';
 import { Bitset } from './bitset.js';
@@ -40,7 +39,10 @@ export interface ReachRule {
   readonly id: string;
 }
 
-/** A block: sources × destinations, on the ports both rules allow on each destination. */
+/**
+ * A block: sources × destinations, on the ports both rules allow on each destination. A destination on which
+ * the two rules leave no common port is still listed; BlockPorts tells which are connected.
+ */
 export interface ReachBlock {
   readonly egress: ReachRule;
   readonly ingress: ReachRule;
