@@ -51,7 +51,7 @@ diffAnalyses between the snapshot's analysis and its 1%-mutated version's (the m
 analysis is reported apart; changes are counted, never pairs listed); audit (auditMs) = runAudit with DEFAULT_AUDIT_SETTINGS;
 audit-checks = the same work step by step (facts, each check, exposure), so a slow check is named;
 reach-blocks = snapshot -> model -> policy analysis -> the factorised reach of docs/factorised-engine.md
-(its rules, then its blocks; the workloads' peer classes from them are timed apart), not yet read by the
+(its rules, then its blocks; each workload's peer workloads from them are timed apart), not yet read by the
 audit; run beyond the engine's limits or when asked.
 peakRssMb = the largest maxRSS of the snapshot-based children (load..audit); the manifest child's is in extra.`;
 
@@ -329,7 +329,7 @@ async function child(task, p) {
       const [rules, rulesMs] = await timed('directionRules', () => ({ egress: rb.directionRules(base, 'egress'), ingress: rb.directionRules(base, 'ingress') }));
       const [blocks, blocksMs] = await timed('reachBlocks', () => rb.reachBlocks(base, rules.egress, rules.ingress));
       const wr = await load('core/engine/block-workload-reach.js');
-      const [peers, peersMs] = await timed('workloadPeerClasses', () => wr.workloadPeerClasses(base, blocks));
+      const [peers, peersMs] = await timed('workloadPeerWorkloads', () => wr.workloadPeerWorkloads(base, blocks).peers);
       out.ms = modelMs + policiesMs + rulesMs + blocksMs;
       out.rssMb = process.resourceUsage().maxRSS / 1024;
       // after the timing: the class pairs the blocks cover, counted with overlaps
@@ -634,7 +634,7 @@ function table(rows, results) {
         `  ${r.workload} reach blocks (docs/factorised-engine.md, not yet read by the audit): ${cell(r, 'reach-blocks')} ms from the snapshot (model ${Math.round(rbx.buildClusterModelMs)}, ` +
           `classes and selectors ${Math.round(rbx.analysePoliciesMs)}, rules ${Math.round(rbx.rulesMs)}, blocks ${Math.round(rbx.blocksMs)}); ${rbx.egressRules}/${rbx.ingressRules} egress/ingress rules, ` +
           `${rbx.blocks} blocks over ${rbx.classPairsWithOverlaps.toExponential(2)} class pairs (with overlaps); ` +
-          `then each workload's peer classes both ways (${rbx.workloads} workloads) ${Math.round(rbx.workloadPeersMs)} ms; peak RSS ${rbx.ms.rssMb} MB with them`,
+          `then each workload's peer workloads both ways (${rbx.workloads} workloads) ${Math.round(rbx.workloadPeersMs)} ms; peak RSS ${rbx.ms.rssMb} MB with them`,
       );
     }
     const ac = r.phases?.['audit-checks']?.extra;

@@ -1,34 +1,62 @@
 /**
- * Each workload's reach, both ways, from reach blocks (docs/factorised-engine.md, step 3): the classes its
- * pods can open connections to, and the classes whose pods can open connections to it, on any port. A block
- * connects its sources to those of its destinations on which both rules leave a port (BlockPorts), so a
- * workload's egress peers are the union of those destinations over the blocks its classes are sources of, and
- * its ingress peers the union of the sources of the blocks that connect to one of its classes. The work is
- * per block and workload, in words of class bitsets, never per class pair.
+ * Each workload's reach, both ways, from reach blocks (docs/factorised-engine.md, step 3): what its pods can
+ * open connections to, and what can open connections to them, on any port — as classes, or as workloads
+ * (10× smaller at W3, and all that the counts and the checks need). A block connects its sources to those of
+ * its destinations on which both rules leave a port (BlockPorts), so a workload's egress peers are the union
+ * of those destinations over the blocks its classes are sources of, and its ingress peers the union of the
+ * sources of the blocks that connect to one of its classes. The work is per block and workload, in words of
+ * bitsets, never per class pair.
  */
 import { Bitset } from './bitset.js';
 import { BlockPorts } from './block-ports.js';
 import type { PolicyAnalysis } from './analyse-cluster.js';
 import type { ReachBlocks } from './reach-blocks.js';
 
-export interface WorkloadPeerClasses {
-  /** Classes of the pods it can reach (its own may be among them). */
+export interface WorkloadPeers {
+  /** What its pods can reach (itself may be among them). */
   readonly egress: Bitset;
-  /** Classes of the pods that can reach it (its own may be among them). */
+  /** What can reach its pods (itself may be among them). */
   readonly ingress: Bitset;
 }
 
-export function workloadPeerClasses(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPorts = new BlockPorts(base)): Map<string, WorkloadPeerClasses> {
+/** Each workload's peers as pod classes, by workload key. */
+export function workloadPeerClasses(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPorts = new BlockPorts(base)): Map<string, WorkloadPeers> {
+  return peersFromBlocks(base, blocks, ports, 'classes').peers;
+}
+
+/**
+ * Each workload's peers as workloads: bits are indexes into `keys` (workload keys, sorted), by workload key.
+ * A class holding pods of several workloads makes each of them a peer.
+ */
+export function workloadPeerWorkloads(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPorts = new BlockPorts(base)): { keys: readonly string[]; peers: Map<string, WorkloadPeers> } {
+  return peersFromBlocks(base, blocks, ports, 'workloads');
+}
+
+function peersFromBlocks(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPorts, space: 'classes' | 'workloads'): { keys: string[]; peers: Map<string, WorkloadPeers> } {
   const { classes } = base;
   const N = classes.length;
-  const wordCount = (N + 31) >> 5;
   const keys = [...new Set(classes.flatMap((c) => c.workloads))].sort();
+  const wordCount = ((space === 'classes' ? N : keys.length) + 31) >> 5;
   const indexOf = new Map(keys.map((k, i) => [k, i]));
   // the workloads of class c are flat[start[c]] .. flat[start[c + 1] - 1]
   const start = new Int32Array(N + 1);
   classes.forEach((c, i) => (start[i + 1] = start[i]! + c.workloads.length));
   const flat = new Int32Array(start[N]!);
   classes.forEach((c, i) => c.workloads.forEach((w, j) => (flat[start[i]! + j] = indexOf.get(w)!)));
+  /** A class set in the peer space: itself, or the workloads of its classes (memoised per set object). */
+  const inSpaceMemo = new WeakMap<Bitset, Bitset>();
+  const inSpace = (set: Bitset): Bitset => {
+    if (space === 'classes') return set;
+    let w = inSpaceMemo.get(set);
+    if (!w) {
+      const ids: number[] = [];
+      set.forEach((c) => {
+        for (let j = start[c]!; j < start[c + 1]!; j++) ids.push(flat[j]!);
+      });
+      inSpaceMemo.set(set, (w = Bitset.fromIndexes(ids)));
+    }
+    return w;
+  };
   const egress = new Accumulators(keys.length, wordCount);
   const ingress = new Accumulators(keys.length, wordCount);
   const stamp = new Int32Array(keys.length).fill(-1);
@@ -95,7 +123,7 @@ export function workloadPeerClasses(base: PolicyAnalysis, blocks: ReachBlocks, p
     const destinations = destinationsOf(ei, ii);
     if (destinations.isEmpty) continue;
     const sources = sourcesOf(ei, ii);
-    if (!sources.isEmpty) orInto(egress, sources, destinations);
+    if (!sources.isEmpty) orInto(egress, sources, inSpace(destinations));
   }
   for (const k of blocksByIngressRule(blocks)) {
     const ei = blocks.egressRuleOf(k);
@@ -103,13 +131,13 @@ export function workloadPeerClasses(base: PolicyAnalysis, blocks: ReachBlocks, p
     const destinations = destinationsOf(ei, ii);
     if (destinations.isEmpty) continue;
     const sources = sourcesOf(ei, ii);
-    if (!sources.isEmpty) orInto(ingress, destinations, sources);
+    if (!sources.isEmpty) orInto(ingress, destinations, inSpace(sources));
   }
-  const out = new Map<string, WorkloadPeerClasses>();
+  const out = new Map<string, WorkloadPeers>();
   keys.forEach((key, w) => {
     out.set(key, { egress: egress.bitset(w), ingress: ingress.bitset(w) });
   });
-  return out;
+  return { keys, peers: out };
 }
 
 /** Block numbers sorted by ingress rule (a counting sort: blocks come egress rule by egress rule). */

@@ -1,12 +1,12 @@
 /**
- * Each workload's peer classes, both ways, computed from reach blocks equal those the audit facts derive from
- * the engine's reach rows: on the public conformance corpus and on generated clusters (W3's per-pod named
- * ports, unique labels and admin tiers included).
+ * Each workload's peers, both ways, computed from reach blocks — as classes and as workloads — equal those the
+ * audit facts derive from the engine's reach rows: on the public conformance corpus and on generated clusters
+ * (W3's per-pod named ports, unique labels and admin tiers included).
  */
 import { describe, expect, it } from 'vitest';
 import { generateCluster } from '../../../../src/bench/synthetic-cluster.js';
 import { analysePolicies, completeAnalysis } from '../../../../src/core/engine/analyse-cluster.js';
-import { workloadPeerClasses } from '../../../../src/core/engine/block-workload-reach.js';
+import { workloadPeerClasses, workloadPeerWorkloads } from '../../../../src/core/engine/block-workload-reach.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../../src/core/engine/engine-settings.js';
 import { reachBlocks } from '../../../../src/core/engine/reach-blocks.js';
 import { computeAuditFacts } from '../../../../src/core/findings/audit-facts.js';
@@ -17,14 +17,20 @@ import { conformanceSnapshots } from '../../../support/conformance-cases.js';
 /** Workloads whose peer classes differ, and how many peer classes were compared. */
 function compare(content: SnapshotContent, settings: EngineSettings = DEFAULT_ENGINE_SETTINGS) {
   const base = analysePolicies(buildClusterModel(content).model, settings);
-  const fromBlocks = workloadPeerClasses(base, reachBlocks(base));
+  const blocks = reachBlocks(base);
+  const fromBlocks = workloadPeerClasses(base, blocks);
+  const asWorkloads = workloadPeerWorkloads(base, blocks);
   const facts = computeAuditFacts(completeAnalysis(base));
   const differing: string[] = [];
   let peers = 0;
   for (const [key, w] of facts.workloads) {
     const mine = fromBlocks.get(key);
+    const mineAsWorkloads = asWorkloads.peers.get(key);
     for (const d of ['egress', 'ingress'] as const) {
       if (mine?.[d].toArray().join(',') !== w[d].peerClasses.toArray().join(',')) differing.push(`${key} ${d}`);
+      const expected = [...new Set(w[d].peerClasses.toArray().flatMap((c) => base.classes[c]!.workloads))].sort();
+      const got = (mineAsWorkloads?.[d].toArray() ?? []).map((i) => asWorkloads.keys[i]!).sort();
+      if (got.join(',') !== expected.join(',')) differing.push(`${key} ${d} as workloads`);
       peers += w[d].peerClasses.size;
     }
   }
@@ -32,7 +38,7 @@ function compare(content: SnapshotContent, settings: EngineSettings = DEFAULT_EN
   return { differing, peers };
 }
 
-describe('workload peer classes from reach blocks', () => {
+describe('workload peers from reach blocks', () => {
   it('equal the audit facts on every case of the conformance corpus', async () => {
     const failures: string[] = [];
     let compared = 0;
