@@ -30,21 +30,7 @@ export function adminDecisions(
   admin: readonly AdminPolicyModel[],
   subjectNamedPorts: ReadonlyMap<string, readonly NamedPortBinding[]>,
 ): AdminDecisions {
-  const space = compiler.ports;
-  let decided = AllowMap.EMPTY;
-  let allow = AllowMap.EMPTY;
-  let deny = AllowMap.EMPTY;
-  for (const anp of admin) {
-    for (const rule of anp[direction]) {
-      const m = adminRuleMap(compiler, direction, rule, subjectNamedPorts);
-      const fresh = m.subtract(decided, space);
-      if (fresh.isEmpty) continue;
-      if (rule.action === 'Allow') allow = allow.union(fresh, space);
-      else if (rule.action === 'Deny') deny = deny.union(fresh, space);
-      decided = decided.union(fresh, space);
-    }
-  }
-  return { allow, deny };
+  return firstMatch(compiler, direction, admin.flatMap((anp) => anp[direction]), subjectNamedPorts);
 }
 
 /** What the baseline denies for a subject the NetworkPolicy tier leaves open (first matching rule wins). */
@@ -54,20 +40,29 @@ export function baselineDenied(
   baseline: AdminPolicyModel,
   subjectNamedPorts: ReadonlyMap<string, readonly NamedPortBinding[]>,
 ): AllowMap {
-  const space = compiler.ports;
-  let denied = AllowMap.EMPTY;
-  let decided = AllowMap.EMPTY;
-  for (const rule of baseline[direction]) {
-    const fresh = adminRuleMap(compiler, direction, rule, subjectNamedPorts).subtract(decided, space);
-    if (fresh.isEmpty) continue;
-    if (rule.action === 'Deny') denied = denied.union(fresh, space);
-    decided = decided.union(fresh, space);
-  }
-  return denied;
+  return firstMatch(compiler, direction, baseline[direction], subjectNamedPorts).deny;
 }
 
-const adminRuleMap = (compiler: RuleCompiler, direction: Direction, r: AdminRule, named: ReadonlyMap<string, readonly NamedPortBinding[]>) =>
-  compiler.ruleMap(compiler.adminRulePeers(r), r.ports, direction, named);
+/** Rules walked in order, each deciding what no earlier rule matched: the regions they Allow and Deny. */
+function firstMatch(
+  compiler: RuleCompiler,
+  direction: Direction,
+  rules: readonly AdminRule[],
+  named: ReadonlyMap<string, readonly NamedPortBinding[]>,
+): AdminDecisions {
+  const space = compiler.ports;
+  let decided = AllowMap.EMPTY;
+  let allow = AllowMap.EMPTY;
+  let deny = AllowMap.EMPTY;
+  for (const rule of rules) {
+    const fresh = compiler.ruleMap(compiler.adminRulePeers(rule), rule.ports, direction, named).subtract(decided, space);
+    if (fresh.isEmpty) continue;
+    if (rule.action === 'Allow') allow = allow.union(fresh, space);
+    else if (rule.action === 'Deny') deny = deny.union(fresh, space);
+    decided = decided.union(fresh, space);
+  }
+  return { allow, deny };
+}
 
 export function effectiveAllowMap(
   compiler: RuleCompiler,
