@@ -76,10 +76,22 @@ export class ReachBlocks {
     return this.pairs[2 * k + 1]!;
   }
 
+  /** Block k's sources: its egress rule's subjects that its ingress rule admits (those subjects when all are). */
+  sources(k: number): Bitset {
+    const e = this.egressRules[this.egressRuleOf(k)]!;
+    const i = this.ingressRules[this.ingressRuleOf(k)]!;
+    return e.subjects.isSubsetOf(i.peers) ? e.subjects : e.subjects.and(i.peers);
+  }
+
+  /** Block k's destinations before ports: its ingress rule's subjects the egress rule reaches (those subjects when all are). */
+  destinations(k: number): Bitset {
+    const e = this.egressRules[this.egressRuleOf(k)]!;
+    const i = this.ingressRules[this.ingressRuleOf(k)]!;
+    return i.subjects.isSubsetOf(e.peers) ? i.subjects : e.peers.and(i.subjects);
+  }
+
   block(k: number): ReachBlock {
-    const egress = this.egressRules[this.pairs[2 * k]!]!;
-    const ingress = this.ingressRules[this.pairs[2 * k + 1]!]!;
-    return { egress, ingress, sources: egress.subjects.and(ingress.peers), destinations: egress.peers.and(ingress.subjects) };
+    return { egress: this.egressRules[this.egressRuleOf(k)]!, ingress: this.ingressRules[this.ingressRuleOf(k)]!, sources: this.sources(k), destinations: this.destinations(k) };
   }
 }
 
