@@ -7,6 +7,7 @@ import { mdTable } from './markdown.js';
 export const NEEDS_TEXT = {
   policies: 'policies and pods (runs beyond the engine limits too)',
   'allow-sets': "the engine's effective allow sets",
+  'complete-analysis': "the engine's allow maps and reach rows, re-evaluated without each policy",
 } as const;
 
 export function checksMarkdownTable(): string {

@@ -11,13 +11,7 @@ import { Bitset } from './bitset.js';
 import { BlockPorts } from './block-ports.js';
 import type { PolicyAnalysis } from './analyse-cluster.js';
 import type { ReachBlocks } from './reach-blocks.js';
-
-export interface WorkloadPeers {
-  /** What its pods can reach (itself may be among them). */
-  readonly egress: Bitset;
-  /** What can reach its pods (itself may be among them). */
-  readonly ingress: Bitset;
-}
+import { ClassWorkloads, type WorkloadPeers, type WorkloadPeerSets } from './workload-peers.js';
 
 /** Each workload's peers as pod classes, by workload key. */
 export function workloadPeerClasses(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPorts = new BlockPorts(base)): Map<string, WorkloadPeers> {
@@ -28,35 +22,17 @@ export function workloadPeerClasses(base: PolicyAnalysis, blocks: ReachBlocks, p
  * Each workload's peers as workloads: bits are indexes into `keys` (workload keys, sorted), by workload key.
  * A class holding pods of several workloads makes each of them a peer.
  */
-export function workloadPeerWorkloads(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPorts = new BlockPorts(base)): { keys: readonly string[]; peers: Map<string, WorkloadPeers> } {
+export function workloadPeerWorkloads(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPorts = new BlockPorts(base)): WorkloadPeerSets & { peers: Map<string, WorkloadPeers> } {
   return peersFromBlocks(base, blocks, ports, 'workloads');
 }
 
-function peersFromBlocks(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPorts, space: 'classes' | 'workloads'): { keys: string[]; peers: Map<string, WorkloadPeers> } {
-  const { classes } = base;
-  const N = classes.length;
-  const keys = [...new Set(classes.flatMap((c) => c.workloads))].sort();
+function peersFromBlocks(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPorts, space: 'classes' | 'workloads'): { keys: readonly string[]; peers: Map<string, WorkloadPeers> } {
+  const N = base.classes.length;
+  const workloads = new ClassWorkloads(base);
+  const { keys, start, flat } = workloads;
   const wordCount = ((space === 'classes' ? N : keys.length) + 31) >> 5;
-  const indexOf = new Map(keys.map((k, i) => [k, i]));
-  // the workloads of class c are flat[start[c]] .. flat[start[c + 1] - 1]
-  const start = new Int32Array(N + 1);
-  classes.forEach((c, i) => (start[i + 1] = start[i]! + c.workloads.length));
-  const flat = new Int32Array(start[N]!);
-  classes.forEach((c, i) => c.workloads.forEach((w, j) => (flat[start[i]! + j] = indexOf.get(w)!)));
-  /** A class set in the peer space: itself, or the workloads of its classes (memoised per set object). */
-  const inSpaceMemo = new WeakMap<Bitset, Bitset>();
-  const inSpace = (set: Bitset): Bitset => {
-    if (space === 'classes') return set;
-    let w = inSpaceMemo.get(set);
-    if (!w) {
-      const ids: number[] = [];
-      set.forEach((c) => {
-        for (let j = start[c]!; j < start[c + 1]!; j++) ids.push(flat[j]!);
-      });
-      inSpaceMemo.set(set, (w = Bitset.fromIndexes(ids)));
-    }
-    return w;
-  };
+  /** A class set in the peer space: itself, or the workloads of its classes. */
+  const inSpace = (set: Bitset): Bitset => (space === 'classes' ? set : workloads.of(set));
   const egress = new Accumulators(keys.length, wordCount);
   const ingress = new Accumulators(keys.length, wordCount);
   const stamp = new Int32Array(keys.length).fill(-1);

@@ -288,7 +288,10 @@ export class RuleCompiler {
       // the destination is the subject pod itself, so the name resolves for every source, external ones too
       return AllowMap.rect(peers, space.union(numeric, resolved), space);
     }
-    // egress: each destination class resolves the names itself; the same rule is met by many subjects
+    // egress: each destination class resolves the names itself (an address has no names to resolve)
+    const first = peers.nextSetBit(0);
+    if (first < 0 || first >= this.classCount) return m;
+    // the same rule is met by many subjects
     // (by the peer set and port list objects first: a rule's peers are memoised, so its next meeting needs no text key)
     let byPorts = this.egressNamedByObject.get(peers);
     const known = byPorts?.get(ports);

@@ -5,6 +5,7 @@
  * BaselineAdminNetworkPolicy (first matching rule), then default allow.
  */
 import { AllowMap } from './allow-map.js';
+import type { Bitset } from './bitset.js';
 import type { NamedPortBinding } from './pod-classes.js';
 import type { Direction, RuleCompiler } from './rule-compiler.js';
 import type { AdminPolicyModel, AdminRule } from '../model/admin-network-policy.js';
@@ -29,8 +30,9 @@ export function adminDecisions(
   direction: Direction,
   admin: readonly AdminPolicyModel[],
   subjectNamedPorts: ReadonlyMap<string, readonly NamedPortBinding[]>,
+  scope?: Bitset,
 ): AdminDecisions {
-  return firstMatch(compiler, direction, admin.flatMap((anp) => anp[direction]), subjectNamedPorts);
+  return firstMatch(compiler, direction, admin.flatMap((anp) => anp[direction]), subjectNamedPorts, scope);
 }
 
 /** What the baseline denies for a subject the NetworkPolicy tier leaves open (first matching rule wins). */
@@ -39,8 +41,9 @@ export function baselineDenied(
   direction: Direction,
   baseline: AdminPolicyModel,
   subjectNamedPorts: ReadonlyMap<string, readonly NamedPortBinding[]>,
+  scope?: Bitset,
 ): AllowMap {
-  return firstMatch(compiler, direction, baseline[direction], subjectNamedPorts).deny;
+  return firstMatch(compiler, direction, baseline[direction], subjectNamedPorts, scope).deny;
 }
 
 /** Rules walked in order, each deciding what no earlier rule matched: the regions they Allow and Deny. */
@@ -49,13 +52,15 @@ function firstMatch(
   direction: Direction,
   rules: readonly AdminRule[],
   named: ReadonlyMap<string, readonly NamedPortBinding[]>,
+  scope: Bitset | undefined,
 ): AdminDecisions {
   const space = compiler.ports;
   let decided = AllowMap.EMPTY;
   let allow = AllowMap.EMPTY;
   let deny = AllowMap.EMPTY;
   for (const rule of rules) {
-    const fresh = compiler.ruleMap(compiler.adminRulePeers(rule), rule.ports, direction, named).subtract(decided, space);
+    const peers = compiler.adminRulePeers(rule);
+    const fresh = compiler.ruleMap(scope ? peers.and(scope) : peers, rule.ports, direction, named).subtract(decided, space);
     if (fresh.isEmpty) continue;
     if (rule.action === 'Allow') allow = allow.union(fresh, space);
     else if (rule.action === 'Deny') deny = deny.union(fresh, space);
@@ -64,16 +69,21 @@ function firstMatch(
   return { allow, deny };
 }
 
+/**
+ * `scope`, when given, restricts the map to those peers (e.g. the external address atoms alone): the same
+ * map as without it, restricted, at the cost of the scope's peers only.
+ */
 export function effectiveAllowMap(
   compiler: RuleCompiler,
   direction: Direction,
   subject: SubjectPolicies,
   subjectNamedPorts: ReadonlyMap<string, readonly NamedPortBinding[]>,
+  scope?: Bitset,
 ): AllowMap {
   const space = compiler.ports;
-  const full = AllowMap.rect(compiler.allPeers, space.all, space);
+  const full = AllowMap.rect(scope ?? compiler.allPeers, space.all, space);
   // Admin tier: the first matching rule decides.
-  const { allow: adminAllow, deny: adminDeny } = adminDecisions(compiler, direction, subject.admin, subjectNamedPorts);
+  const { allow: adminAllow, deny: adminDeny } = adminDecisions(compiler, direction, subject.admin, subjectNamedPorts, scope);
   // What the admin tier passed on or did not match goes to the next tiers.
   const lower = full.subtract(adminAllow.union(adminDeny, space), space);
 
@@ -81,7 +91,8 @@ export function effectiveAllowMap(
     const ruleMaps: AllowMap[] = [];
     for (const np of subject.networkPolicies) {
       for (const rule of np[direction]) {
-        ruleMaps.push(compiler.ruleMap(compiler.networkPolicyRulePeers(np.namespace, rule), rule.ports, direction, subjectNamedPorts));
+        const peers = compiler.networkPolicyRulePeers(np.namespace, rule);
+        ruleMaps.push(compiler.ruleMap(scope ? peers.and(scope) : peers, rule.ports, direction, subjectNamedPorts));
       }
     }
     const npAllow = AllowMap.unionAll(ruleMaps, space);
@@ -89,6 +100,6 @@ export function effectiveAllowMap(
     if (adminAllow.isEmpty && adminDeny.isEmpty) return npAllow;
     return adminAllow.union(npAllow.intersect(lower, space), space);
   }
-  const baselineDeny = subject.baseline ? baselineDenied(compiler, direction, subject.baseline, subjectNamedPorts) : AllowMap.EMPTY;
+  const baselineDeny = subject.baseline ? baselineDenied(compiler, direction, subject.baseline, subjectNamedPorts, scope) : AllowMap.EMPTY;
   return adminAllow.union(lower.subtract(baselineDeny, space), space);
 }

@@ -3,11 +3,17 @@
  * effective isolation, reach (workloads and namespaces, both ways) and internet exposure; per namespace
  * its default-deny posture. Computed once from the engine's results, never guessed from policy shapes.
  */
-import { combineDirections, type ClusterAnalysis, type DirectionCoverage, type PolicyAnalysis } from '../engine/analyse-cluster.js';
-import { Bitset } from '../engine/bitset.js';
+import type { ClusterAnalysis, PolicyAnalysis } from '../engine/analyse-cluster.js';
 import type { AllowMap } from '../engine/allow-map.js';
+import type { Bitset } from '../engine/bitset.js';
+import { BlockPorts } from '../engine/block-ports.js';
+import { workloadPeerWorkloads } from '../engine/block-workload-reach.js';
+import { blockClassDirections, rowClassDirections, type ClassDirections } from '../engine/class-directions.js';
 import type { PortSetId } from '../engine/port-space.js';
+import { directionRules, reachBlocks } from '../engine/reach-blocks.js';
 import { workloadClasses } from '../engine/workload-connectivity.js';
+import { rowWorkloadPeers, type WorkloadPeerSets } from '../engine/workload-peers.js';
+import type { Protocol } from '../model/connection-set.js';
 import type { AdminPeer } from '../model/admin-network-policy.js';
 import { isPodOf, type PodModel } from '../model/cluster-model.js';
 import type { AddressRange } from '../model/ip-address.js';
@@ -29,8 +35,11 @@ export interface DirectionFacts {
   readonly networkPolicies: readonly string[];
   readonly adminPolicies: readonly string[];
   readonly baseline: boolean;
-  /** Classes of the pods it can reach (egress) or that can reach it (ingress); its own may be among them. */
-  readonly peerClasses: Bitset;
+  /**
+   * Workloads its pods can reach (egress) or that can reach them (ingress), as bits over the facts'
+   * `workloadKeys`; itself may be among them.
+   */
+  readonly peers: Bitset;
   /** Other workloads it can reach / that can reach it. */
   readonly peerCount: number;
   /** Namespaces of those workloads (its own included when a neighbour is a peer). */
@@ -39,6 +48,8 @@ export interface DirectionFacts {
   readonly internet: readonly { range: AddressRange; ports: PortSetId }[];
   /** Any external address allowed at all (private ranges included). */
   readonly external: boolean;
+  /** Whether every pod of the workload is allowed this port with some peer (pod or address). */
+  allowsPort(protocol: Protocol, port: number): boolean;
 }
 
 /** A workload as the policy level knows it: its pods and classes, without allow sets. */
@@ -76,13 +87,21 @@ export interface PolicyFacts {
   readonly namespaces: ReadonlyMap<string, NamespaceFacts>;
 }
 
-export interface AuditFacts extends PolicyFacts {
-  readonly analysis: ClusterAnalysis;
+/**
+ * Facts over the effective allow sets and pod-to-pod reach: what the checks over allow sets read. From a
+ * complete analysis (AuditFacts), or from reach blocks for a cluster beyond the class cap (blockAuditFacts).
+ */
+export interface AllowSetFacts extends PolicyFacts {
   readonly workloads: ReadonlyMap<string, WorkloadFacts>;
-  /** Workload keys behind peer classes, other than `self`, sorted; at most `limit` (default all). */
-  peerWorkloads(classes: Bitset, self: string, limit?: number): string[];
-  /** How many workloads outside one namespace are behind peer classes (memoised per peer set). */
-  countPeerWorkloadsOutside(classes: Bitset, namespace: string): number;
+  /** Every workload key, sorted: the numbering of DirectionFacts.peers (a namespace's workloads are consecutive). */
+  readonly workloadKeys: readonly string[];
+  /** The numbers [from, to) of a namespace's workloads in workloadKeys. */
+  workloadRange(namespace: string): readonly [number, number];
+}
+
+/** The facts of a complete analysis (the reach rows and allow maps are there too). */
+export interface AuditFacts extends AllowSetFacts {
+  readonly analysis: ClusterAnalysis;
 }
 
 /** An admin peer covering every namespace (the catch-all of an admin default-deny). */
@@ -93,107 +112,74 @@ function deniesEveryNamespace(peer: AdminPeer): boolean {
 }
 
 export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
-  const { classes, compiler, ports } = analysis;
-  const N = classes.length;
-  const byWorkload = workloadClasses(analysis);
-  const full = (m: AllowMap) => m.isFull(compiler.allPeers, ports);
+  return { ...assembleFacts(analysis, rowClassDirections(analysis), rowWorkloadPeers(analysis)), analysis };
+}
 
-  // reach as class bitsets, both ways: what each class's pods can reach, and what can reach them
-  // rows are shared by classes with the same policies: one peer set per row, so workloads of one class
-  // share their peer sets and everything derived from them below
-  const peersMemo = new Map<AllowMap, Bitset>();
-  const peersOfRow = (m: AllowMap): Bitset => {
-    let b = peersMemo.get(m);
-    if (!b) peersMemo.set(m, (b = m.peers()));
-    return b;
-  };
-  const outOf = analysis.reach.map(peersOfRow);
-  const intoOf = combineDirections(N, analysis.egress, analysis.ingress, compiler).map(peersOfRow);
-  // workload indices per class, to count distinct peer workloads without listing them
-  const keys = [...byWorkload.keys()].sort();
+/**
+ * The facts over allow sets from reach blocks (docs/factorised-engine.md, step 3): no allow map over pod peers
+ * and no reach row is built, so it serves clusters beyond the class cap. Equal to computeAuditFacts wherever
+ * both apply (checked on the conformance corpus and generated clusters).
+ */
+export function blockAuditFacts(base: PolicyAnalysis): AllowSetFacts {
+  const rules = { egress: directionRules(base, 'egress'), ingress: directionRules(base, 'ingress') };
+  const ports = new BlockPorts(base);
+  const blocks = reachBlocks(base, rules.egress, rules.ingress);
+  return assembleFacts(base, blockClassDirections(base, rules, ports), workloadPeerWorkloads(base, blocks, ports));
+}
+
+function assembleFacts(analysis: PolicyAnalysis, directions: ClassDirections, peerSets: WorkloadPeerSets): AllowSetFacts {
+  const N = analysis.classes.length;
+  const keys = peerSets.keys;
   const indexOf = new Map(keys.map((k, i) => [k, i]));
-  const classWorkloads = classes.map((c) => c.workloads.map((w) => indexOf.get(w)!));
-  const oneToOne = classWorkloads.every((ws) => ws.length === 1) && keys.every((k) => byWorkload.get(k)!.length === 1);
-  const mark = new Uint32Array(keys.length);
-  let generation = 0;
-  /** Marks, under a fresh generation, the workloads behind the classes given; returns how many. */
-  const markWorkloads = (forEachClass: (visit: (c: number) => void) => void): number => {
-    generation++;
-    let n = 0;
-    forEachClass((c) => {
-      for (const w of classWorkloads[c]!) {
-        if (mark[w] !== generation) {
-          mark[w] = generation;
-          n++;
-        }
-      }
-    });
-    return n;
-  };
-  /** Distinct workloads behind a peer set, memoised per set (sets are shared, see above). */
-  const workloadCounts = new WeakMap<Bitset, number>();
-  const countWorkloads = (bits: Bitset): number => {
-    let n = workloadCounts.get(bits);
-    if (n === undefined) workloadCounts.set(bits, (n = markWorkloads((visit) => bits.forEach(visit))));
-    return n;
-  };
-  const countPeers = (bits: Bitset, self: number, own: readonly number[]): number => {
-    if (oneToOne) return bits.size - (bits.has(own[0]!) ? 1 : 0);
-    // the workload itself is among them when one of its classes is
-    return countWorkloads(bits) - (own.some((c) => bits.has(c) && classWorkloads[c]!.includes(self)) ? 1 : 0);
-  };
+  // the workloads of a namespace are consecutive among the sorted keys
+  const nsOfWorkload = keys.map((k) => parseWorkloadKey(k)!.namespace);
+  const ranges = new Map<string, [number, number]>();
+  nsOfWorkload.forEach((ns, w) => {
+    const r = ranges.get(ns);
+    if (r) r[1] = w + 1;
+    else ranges.set(ns, [w, w + 1]);
+  });
+  const workloadRange = (namespace: string): readonly [number, number] => ranges.get(namespace) ?? [0, 0];
+  /** Namespaces of the workloads in a peer set (memoised per set: sets are shared between workloads). */
   const namespaceSets = new WeakMap<Bitset, ReadonlySet<string>>();
   const namespacesOf = (bits: Bitset): ReadonlySet<string> => {
     let known = namespaceSets.get(bits);
-    if (!known) namespaceSets.set(bits, (known = namespacesOfBits(bits)));
+    if (!known) {
+      const out = new Set<string>();
+      // jump from one namespace's workloads to the next
+      for (let w = bits.nextSetBit(0); w >= 0; ) {
+        const ns = nsOfWorkload[w]!;
+        out.add(ns);
+        w = bits.nextSetBit(ranges.get(ns)![1]);
+      }
+      namespaceSets.set(bits, (known = out));
+    }
     return known;
   };
-  const namespacesOfBits = (bits: Bitset): Set<string> => {
-    const out = new Set<string>();
-    // classes are numbered namespace by namespace: jump from one namespace's range to the next
-    for (let c = bits.nextSetBit(0); c >= 0; ) {
-      const ns = classes[c]!.namespace;
-      out.add(ns);
-      c = bits.nextSetBit(analysis.index.namespaceRange.get(ns)![1]);
-    }
-    return out;
+  /** A namespace reached only through the workload itself does not count (a copy is made only then). */
+  const namespacesWithout = (bits: Bitset, self: number): ReadonlySet<string> => {
+    const found = namespacesOf(bits);
+    if (!bits.has(self)) return found;
+    const ns = nsOfWorkload[self]!;
+    const [from, to] = ranges.get(ns)!;
+    for (let w = bits.nextSetBit(from); w >= 0 && w < to; w = bits.nextSetBit(w + 1)) if (w !== self) return found;
+    const copy = new Set(found);
+    copy.delete(ns);
+    return copy;
   };
-  const peerWorkloads = (bits: Bitset, self: string, limit = Infinity): string[] => {
-    // mark workload indices (keys are sorted), then read the marks in order: no strings per class
-    let marked = markWorkloads((visit) => bits.forEach(visit));
-    const out: string[] = [];
-    for (let w = 0; w < keys.length && out.length < limit && marked > 0; w++) {
-      if (mark[w] !== generation) continue;
-      marked--;
-      if (keys[w] !== self) out.push(keys[w]!);
-    }
-    return out;
-  };
-  const countPeerWorkloadsOutside = (bits: Bitset, namespace: string): number => {
-    const total = countWorkloads(bits);
-    const range = analysis.index.namespaceRange.get(namespace);
-    if (!range) return total;
-    return (
-      total -
-      markWorkloads((visit) => {
-        for (let c = bits.nextSetBit(range[0]); c >= 0 && c < range[1]; c = bits.nextSetBit(c + 1)) visit(c);
-      })
-    );
-  };
-  const nsOf = (w: string) => parseWorkloadKey(w)?.namespace ?? '';
-  // workloads of one class share their allow map (classes of one group do too): compute it once
-  const internetMemo = new Map<AllowMap, ReturnType<typeof internetOfMaps>>();
-  const internetOf = (maps: AllowMap[]) => {
-    if (maps.length !== 1) return internetOfMaps(maps);
-    let r = internetMemo.get(maps[0]!);
-    if (!r) internetMemo.set(maps[0]!, (r = internetOfMaps(maps)));
+  // workloads of one class share their allow map's external part: describe it once
+  const internetMemo = new Map<AllowMap, { internet: { range: AddressRange; ports: PortSetId }[]; external: boolean }>();
+  const internetOfOne = (m: AllowMap) => {
+    let r = internetMemo.get(m);
+    if (!r) internetMemo.set(m, (r = internetOf([m])));
     return r;
   };
-  function internetOfMaps(maps: AllowMap[]) {
+  function internetOf(maps: readonly AllowMap[]) {
+    if (maps.length === 1 && internetMemo.has(maps[0]!)) return internetMemo.get(maps[0]!)!;
     const result: { range: AddressRange; ports: PortSetId }[] = [];
     let external = false;
     for (const m of maps) {
-      for (const seg of m.restrict(compiler.allExternal, ports).segments) {
+      for (const seg of m.segments) {
         external = true;
         for (const r of analysis.addresses.toRanges(seg.peers, N)) for (const p of publicParts(r)) result.push({ range: p, ports: seg.ports });
       }
@@ -205,64 +191,33 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
       const p = id === analysis.model.baselinePolicy?.id ? analysis.model.baselinePolicy : analysis.model.adminPolicies.find((a) => a.id === id);
       return p?.[d].some((r) => r.action === 'Deny' && r.peers.some((peer) => deniesEveryNamespace(peer)));
     });
-  // the union of a workload's rows, shared by workloads whose classes have the same rows (so that the
-  // counts and namespace sets memoised per peer set are computed once)
-  const rowIds = new Map<Bitset, number>();
-  const unions = new Map<string, Bitset>();
-  const unionOfRows = (rows: Bitset[]): Bitset => {
-    if (rows.length === 1) return rows[0]!;
-    const ids = [...new Set(rows.map((r) => {
-      let id = rowIds.get(r);
-      if (id === undefined) rowIds.set(r, (id = rowIds.size));
-      return id;
-    }))].sort((a, b) => a - b);
-    const key = ids.join(',');
-    let u = unions.get(key);
-    if (!u) unions.set(key, (u = Bitset.union([...new Set(rows)])));
-    return u;
-  };
-  const direction = (key: string, ids: readonly number[], covs: readonly DirectionCoverage[], reach: readonly Bitset[], d: Direction): DirectionFacts => {
-    const maps = ids.map((c) => covs[c]!.allow);
+  const direction = (key: string, ids: readonly number[], d: Direction): DirectionFacts => {
+    const own = ids.map((c) => directions(c, d));
     const uniq = (xs: string[]) => [...new Set(xs)].sort();
-    const peerClasses = unionOfRows(ids.map((c) => reach[c]!));
     const self = indexOf.get(key)!;
-    const selected = ids.every((c) => covs[c]!.networkPolicies.length > 0 || adminDefaultDeny([...covs[c]!.adminPolicies, ...(covs[c]!.baseline ? [analysis.model.baselinePolicy!.id] : [])], d));
-    const open = maps.some((m) => full(m));
+    const peers = d === 'egress' ? peerSets.peers.get(key)!.egress : peerSets.peers.get(key)!.ingress;
+    const selected = own.every((o) => o.networkPolicies.length > 0 || adminDefaultDeny([...o.adminPolicies, ...(o.baseline ? [analysis.model.baselinePolicy!.id] : [])], d));
+    const open = own.some((o) => o.open);
+    const distinct = [...new Set(own)];
     return {
       isolated: selected && !open,
       open,
-      networkPolicies: uniq(ids.flatMap((c) => covs[c]!.networkPolicies)),
-      adminPolicies: uniq(ids.flatMap((c) => covs[c]!.adminPolicies)),
-      baseline: ids.some((c) => covs[c]!.baseline),
-      peerClasses,
-      peerCount: countPeers(peerClasses, self, ids),
-      peerNamespaces: namespacesWithout(namespacesOf(peerClasses), peerClasses, ids, key),
-      ...internetOf(maps),
+      networkPolicies: uniq(own.flatMap((o) => o.networkPolicies)),
+      adminPolicies: uniq(own.flatMap((o) => o.adminPolicies)),
+      baseline: own.some((o) => o.baseline),
+      peers,
+      peerCount: peers.size - (peers.has(self) ? 1 : 0),
+      peerNamespaces: namespacesWithout(peers, self),
+      ...(distinct.length === 1 ? internetOfOne(distinct[0]!.external) : internetOf(distinct.map((o) => o.external))),
+      allowsPort: (protocol, port) => distinct.every((o) => o.allowsPort(protocol, port)),
     };
   };
-  const policyFacts = computePolicyFacts(analysis, byWorkload);
+  const policyFacts = computePolicyFacts(analysis);
   const workloads = new Map<string, WorkloadFacts>();
   for (const w of policyFacts.workloads.values()) {
-    workloads.set(w.key, {
-      ...w,
-      ingress: direction(w.key, w.classes, analysis.ingress, intoOf, 'ingress'),
-      egress: direction(w.key, w.classes, analysis.egress, outOf, 'egress'),
-    });
+    workloads.set(w.key, { ...w, ingress: direction(w.key, w.classes, 'ingress'), egress: direction(w.key, w.classes, 'egress') });
   }
-  /** A namespace reached only through the workload's own pods does not count as a peer namespace. */
-  /** `found` is shared between workloads: a copy is made when the workload's own namespace must go. */
-  function namespacesWithout(found: ReadonlySet<string>, bits: Bitset, own: readonly number[], self: string): ReadonlySet<string> {
-    const ns = parseWorkloadKey(self)!.namespace;
-    if (!found.has(ns)) return found;
-    const range = analysis.index.namespaceRange.get(ns)!;
-    for (let c = bits.nextSetBit(range[0]); c >= 0 && c < range[1]; c = bits.nextSetBit(c + 1)) {
-      if (!own.includes(c) || classes[c]!.workloads.length > 1) return found;
-    }
-    const copy = new Set(found);
-    copy.delete(ns);
-    return copy;
-  }
-  return { analysis, workloads, namespaces: policyFacts.namespaces, peerWorkloads, countPeerWorkloadsOutside };
+  return { analysis, workloads, namespaces: policyFacts.namespaces, workloadKeys: keys, workloadRange };
 }
 
 /** The policy-level facts: workloads with their pods and classes, namespaces with their default-deny posture. */

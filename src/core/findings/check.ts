@@ -1,5 +1,5 @@
 /** A check: metadata (id, rationale, remediation, controls, severity) plus logic over audit facts. */
-import type { AuditFacts, PolicyFacts } from './audit-facts.js';
+import type { AllowSetFacts, AuditFacts, PolicyFacts } from './audit-facts.js';
 import type { AuditSettings } from './audit-settings.js';
 import type { ControlId } from './controls.js';
 import type { Severity } from './severity.js';
@@ -56,10 +56,19 @@ export interface PolicyCheck extends CheckMeta {
   run(ctx: CheckContext<PolicyFacts>): FindingDraft[];
 }
 
-/** A check over the engine's effective allow sets or pod-to-pod reach: it runs only on a complete analysis. */
+/**
+ * A check over the effective allow sets and pod-to-pod reach as workload facts: it runs on a complete analysis,
+ * and from reach blocks beyond the class cap.
+ */
 export interface AllowSetCheck extends CheckMeta {
   readonly needs: 'allow-sets';
+  run(ctx: CheckContext<AllowSetFacts>): FindingDraft[];
+}
+
+/** A check that re-evaluates the engine's allow maps and reach rows (redundancy): only on a complete analysis. */
+export interface CompleteAnalysisCheck extends CheckMeta {
+  readonly needs: 'complete-analysis';
   run(ctx: CheckContext<AuditFacts>): FindingDraft[];
 }
 
-export type Check = PolicyCheck | AllowSetCheck;
+export type Check = PolicyCheck | AllowSetCheck | CompleteAnalysisCheck;

@@ -8,7 +8,7 @@
  * A namespace's and the cluster's score are the pod-weighted means of their workloads' scores.
  * Grades: A >= 90, B >= 80, C >= 70, D >= 60, F below.
  */
-import type { AuditFacts, WorkloadFacts } from './audit-facts.js';
+import type { AllowSetFacts, WorkloadFacts } from './audit-facts.js';
 import { NAMESPACE_NAME_LABEL } from '../model/cluster-model.js';
 import type { LabelSelector } from '../model/label-selector.js';
 import type { AdminPolicyModel } from '../model/admin-network-policy.js';
@@ -44,7 +44,7 @@ function matchesNewNamespace(sel: LabelSelector): boolean {
   return sel.requirements.every((r) => (r.operator === 'NotIn' || r.operator === 'DoesNotExist') && (r.key !== NAMESPACE_NAME_LABEL || r.operator === 'NotIn'));
 }
 
-function futureNamespaceRules(facts: AuditFacts, w: WorkloadFacts, byId: PolicyIndex): string[] {
+function futureNamespaceRules(facts: AllowSetFacts, w: WorkloadFacts, byId: PolicyIndex): string[] {
   const out: string[] = [];
   for (const id of w.ingress.networkPolicies) {
     const np = byId.np.get(id);
@@ -76,7 +76,7 @@ interface PolicyIndex {
   readonly admin: ReadonlyMap<string, AdminPolicyModel>;
 }
 
-export function workloadExposure(facts: AuditFacts): WorkloadExposure[] {
+export function workloadExposure(facts: AllowSetFacts): WorkloadExposure[] {
   const { model } = facts.analysis;
   const byId: PolicyIndex = { np: new Map(model.networkPolicies.map((p) => [p.id, p])), admin: new Map(model.adminPolicies.map((p) => [p.id, p])) };
   const total = facts.workloads.size;

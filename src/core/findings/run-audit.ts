@@ -4,7 +4,7 @@
  */
 import { isCompleteAnalysis, type ClusterAnalysis, type PolicyAnalysis } from '../engine/analyse-cluster.js';
 import { sha256 } from '../model/canonical-json.js';
-import { computeAuditFacts, computePolicyFacts, type AuditFacts, type PolicyFacts } from './audit-facts.js';
+import { blockAuditFacts, computeAuditFacts, computePolicyFacts, type AllowSetFacts, type AuditFacts, type PolicyFacts, type WorkloadFacts } from './audit-facts.js';
 import type { AuditSettings, ExceptionRule } from './audit-settings.js';
 import type { Check, CheckContext, PreviousPeriodCounts } from './check.js';
 import { CHECKS } from './check-registry.js';
@@ -71,6 +71,16 @@ export interface AuditResult {
   readonly facts: AuditFacts;
 }
 
+/**
+ * The audit of a cluster beyond the class cap, from reach blocks: every check over allow sets and reach ran
+ * (their findings, the scores and the summary are those of a complete audit); the checks that re-evaluate
+ * the engine's allow maps per policy (redundancy) did not.
+ */
+export interface BlockAuditResult extends Omit<AuditResult, 'facts'> {
+  readonly facts: AllowSetFacts;
+  readonly notRun: { readonly checks: readonly string[]; readonly reason: string };
+}
+
 export interface AuditInput {
   readonly cluster: string;
   readonly takenAt: string;
@@ -86,13 +96,33 @@ export function fingerprint(parts: { check: string; cluster: string; namespace?:
 }
 
 export function runAudit(input: AuditInput): AuditResult {
-  const { cluster, settings, today } = input;
   const facts = computeAuditFacts(input.analysis);
-  const { findings, checkStats } = runChecks(CHECKS, { cluster, facts, settings, today, ...(input.previous ? { previous: input.previous } : {}) });
+  return { ...auditOver(input, facts, CHECKS), facts };
+}
+
+export interface PolicyAuditInput extends Omit<AuditInput, 'analysis'> {
+  readonly analysis: PolicyAnalysis;
+  /** Why the allow sets were not computed (the engine's explanation of the limit it stopped at). */
+  readonly stoppedBecause: string;
+}
+
+/**
+ * The audit of a cluster beyond the class cap from reach blocks (BlockAuditResult): the checks that need the
+ * complete analysis are listed as not run, with the class cap's explanation.
+ */
+export function runBlockAudit(input: PolicyAuditInput): BlockAuditResult {
+  const facts = blockAuditFacts(input.analysis);
+  const notRun = CHECKS.filter((c) => c.needs === 'complete-analysis' && !input.settings.disabledChecks.includes(c.id)).map((c) => c.id);
+  return { ...auditOver(input, facts, CHECKS.filter((c) => c.needs !== 'complete-analysis')), facts, notRun: { checks: notRun, reason: input.stoppedBecause } };
+}
+
+/** Checks, exposure, namespace summaries and the summary over facts with allow sets. */
+function auditOver(input: Omit<AuditInput, 'analysis'>, facts: AllowSetFacts, checks: readonly Check[]): Omit<AuditResult, 'facts'> {
+  const { cluster, settings, today } = input;
+  const { findings, checkStats } = runChecks(checks, { cluster, facts, settings, today, ...(input.previous ? { previous: input.previous } : {}) });
   const exposure = workloadExposure(facts);
   const namespaces = summariseNamespaces(facts, exposure);
-  const podsWhere = (pred: (w: typeof facts.workloads extends ReadonlyMap<string, infer W> ? W : never) => boolean) =>
-    [...facts.workloads.values()].filter(pred).reduce((n, w) => n + w.pods.length, 0);
+  const podsWhere = (pred: (w: WorkloadFacts) => boolean) => [...facts.workloads.values()].filter(pred).reduce((n, w) => n + w.pods.length, 0);
   const summary: AuditSummary = {
     ...policySummary(input, facts, findings, checkStats),
     namespacesWithFullDefaultDeny: namespaces.filter((n) => n.defaultDeny === 'both' && !n.neutralised).length,
@@ -102,13 +132,7 @@ export function runAudit(input: AuditInput): AuditResult {
     workloadsInternetEgress: exposure.filter((e) => e.internetEgress).length,
     containment: containment(exposure),
   };
-  return { findings, summary, exposure, namespaces, facts };
-}
-
-export interface PolicyAuditInput extends Omit<AuditInput, 'analysis'> {
-  readonly analysis: PolicyAnalysis;
-  /** Why the allow sets were not computed (the engine's explanation of the limit it stopped at). */
-  readonly stoppedBecause: string;
+  return { findings, summary, exposure, namespaces };
 }
 
 /** The policy-level part of an audit, for a cluster the engine stopped on (see PolicyAuditResult). */
@@ -130,7 +154,7 @@ function runChecks<F extends PolicyFacts>(checks: readonly Check[], ctx: CheckCo
   const checkStats: CheckStat[] = [];
   for (const check of checks) {
     if (settings.disabledChecks.includes(check.id)) continue;
-    const drafts = check.needs === 'policies' ? check.run(ctx) : check.run(withAllowSets(ctx));
+    const drafts = check.needs === 'policies' ? check.run(ctx) : check.needs === 'allow-sets' ? check.run(withAllowSets(ctx)) : check.run(withCompleteAnalysis(ctx));
     const base = settings.severityOverrides[check.id] ?? check.defaultSeverity;
     let suppressedCount = 0;
     for (const d of drafts) {
@@ -162,9 +186,15 @@ function runChecks<F extends PolicyFacts>(checks: readonly Check[], ctx: CheckCo
   return { findings, checkStats };
 }
 
-/** The context of a check over allow sets: only complete facts qualify (runPolicyAudit never runs such a check). */
-function withAllowSets(ctx: CheckContext<PolicyFacts>): CheckContext<AuditFacts> {
-  if (!isCompleteAnalysis(ctx.facts.analysis)) throw new Error('a check over allow sets was given a policy analysis only');
+/** The context of a check over allow sets: facts with allow sets only (runPolicyAudit never runs such a check). */
+function withAllowSets(ctx: CheckContext<PolicyFacts>): CheckContext<AllowSetFacts> {
+  if (!('workloadKeys' in ctx.facts)) throw new Error('a check over allow sets was given policy-level facts only');
+  return ctx as CheckContext<AllowSetFacts>;
+}
+
+/** The context of a check that re-evaluates the engine: a complete analysis only (runBlockAudit never runs one). */
+function withCompleteAnalysis(ctx: CheckContext<PolicyFacts>): CheckContext<AuditFacts> {
+  if (!('workloadKeys' in ctx.facts) || !isCompleteAnalysis(ctx.facts.analysis)) throw new Error('a check over the complete analysis was given facts without it');
   return ctx as CheckContext<AuditFacts>;
 }
 
@@ -196,7 +226,7 @@ function policySummary(input: Omit<AuditInput, 'analysis'>, facts: PolicyFacts, 
   };
 }
 
-function summariseNamespaces(facts: AuditFacts, exposure: readonly WorkloadExposure[]): NamespaceSummary[] {
+function summariseNamespaces(facts: AllowSetFacts, exposure: readonly WorkloadExposure[]): NamespaceSummary[] {
   const policies = new Map<string, number>();
   for (const p of facts.analysis.model.networkPolicies) policies.set(p.namespace, (policies.get(p.namespace) ?? 0) + 1);
   return [...facts.namespaces.values()].map((ns) => {

@@ -28,17 +28,13 @@ spec:
         - { port: 53, protocol: TCP }`,
   controls: ['NIST-SC-7(5)'],
   run({ facts }) {
-    const { analysis } = facts;
-    const space = analysis.ports;
     const out: FindingDraft[] = [];
     for (const ns of facts.namespaces.values()) {
       if (!ns.defaultDeny.egress.length) continue;
       const lacking: { workload: string; missing: string[] }[] = [];
       for (const key of ns.workloads) {
         const w = facts.workloads.get(key)!;
-        const missing = (['UDP', 'TCP'] as const).filter(
-          (proto) => !w.classes.every((c) => analysis.egress[c]!.allow.segments.some((s) => space.containsPort(s.ports, proto, 53))),
-        );
+        const missing = (['UDP', 'TCP'] as const).filter((proto) => !w.egress.allowsPort(proto, 53));
         if (missing.length) lacking.push({ workload: key, missing: missing.map((p) => `${p}/53`) });
       }
       if (!lacking.length) continue;

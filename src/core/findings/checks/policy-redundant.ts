@@ -1,10 +1,10 @@
-import type { AllowSetCheck, FindingDraft } from '../check.js';
+import type { CompleteAnalysisCheck, FindingDraft } from '../check.js';
 import { policyImpact } from '../../engine/policy-impact.js';
 import { describePolicy, policyNamespace } from '../policy-walk.js';
 
-export const policyRedundant: AllowSetCheck = {
+export const policyRedundant: CompleteAnalysisCheck = {
   id: 'policy-redundant',
-  needs: 'allow-sets',
+  needs: 'complete-analysis',
   title: 'Redundant policies',
   category: 'sprawl',
   defaultSeverity: 'low',

@@ -13,7 +13,7 @@ export const workloadCrossNamespaceExposed: AllowSetCheck = {
   controls: ['NIST-SC-7', 'PCI-1.3.1', 'SOC2-CC6.6'],
   run({ facts }) {
     const out: FindingDraft[] = [];
-    const { index } = facts.analysis;
+    const keys = facts.workloadKeys;
     // workloads of a namespace often share their inbound peers: count and sample each set once
     const peers = new WeakMap<object, Map<string, { sample: string[]; count: number }>>();
     // peer namespace sets are shared between workloads: sort each once
@@ -23,16 +23,17 @@ export const workloadCrossNamespaceExposed: AllowSetCheck = {
       if (!all) sorted.set(w.ingress.peerNamespaces, (all = [...w.ingress.peerNamespaces].sort()));
       const namespaces = all.filter((n) => n !== w.namespace);
       if (!namespaces.length) continue;
-      let byNamespace = peers.get(w.ingress.peerClasses);
-      if (!byNamespace) peers.set(w.ingress.peerClasses, (byNamespace = new Map()));
+      let byNamespace = peers.get(w.ingress.peers);
+      if (!byNamespace) peers.set(w.ingress.peers, (byNamespace = new Map()));
       let found = byNamespace.get(w.namespace);
       if (!found) {
-        // the peers outside its own namespace (classes are numbered namespace by namespace); the
-        // workload itself is inside, so it is never among them
-        const own = index.namespaceRange.get(w.namespace);
-        const outside = own ? w.ingress.peerClasses.andNot(Bitset.range(own[0], own[1])) : w.ingress.peerClasses;
-        const sample = facts.peerWorkloads(outside, w.key, 50);
-        found = { sample, count: sample.length < 50 ? sample.length : facts.countPeerWorkloadsOutside(w.ingress.peerClasses, w.namespace) };
+        // the peers outside its own namespace (its workloads are consecutive); the workload itself is
+        // inside, so it is never among them
+        const [from, to] = facts.workloadRange(w.namespace);
+        const outside = w.ingress.peers.andNot(Bitset.range(from, to));
+        const sample: string[] = [];
+        for (let p = outside.nextSetBit(0); p >= 0 && sample.length < 50; p = outside.nextSetBit(p + 1)) sample.push(keys[p]!);
+        found = { sample, count: outside.size };
         byNamespace.set(w.namespace, found);
       }
       const { sample, count } = found;

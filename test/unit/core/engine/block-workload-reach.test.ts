@@ -1,15 +1,18 @@
 /**
- * Each workload's peers, both ways, computed from reach blocks — as classes and as workloads — equal those the
- * audit facts derive from the engine's reach rows: on the public conformance corpus and on generated clusters
- * (W3's per-pod named ports, unique labels and admin tiers included).
+ * Each workload's peers, both ways, computed from reach blocks — as classes and as workloads — equal those
+ * derived from the engine's reach rows (the union of its classes' rows; as workloads, rowWorkloadPeers): on
+ * the public conformance corpus and on generated clusters (W3's per-pod named ports, unique labels and admin
+ * tiers included).
  */
 import { describe, expect, it } from 'vitest';
 import { generateCluster } from '../../../../src/bench/synthetic-cluster.js';
-import { analysePolicies, completeAnalysis } from '../../../../src/core/engine/analyse-cluster.js';
+import { analysePolicies, combineDirections, completeAnalysis } from '../../../../src/core/engine/analyse-cluster.js';
+import { Bitset } from '../../../../src/core/engine/bitset.js';
 import { workloadPeerClasses, workloadPeerWorkloads } from '../../../../src/core/engine/block-workload-reach.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../../src/core/engine/engine-settings.js';
 import { reachBlocks } from '../../../../src/core/engine/reach-blocks.js';
-import { computeAuditFacts } from '../../../../src/core/findings/audit-facts.js';
+import { workloadClasses } from '../../../../src/core/engine/workload-connectivity.js';
+import { rowWorkloadPeers } from '../../../../src/core/engine/workload-peers.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 import type { SnapshotContent } from '../../../../src/core/model/snapshot.js';
 import { conformanceSnapshots } from '../../../support/conformance-cases.js';
@@ -20,21 +23,28 @@ function compare(content: SnapshotContent, settings: EngineSettings = DEFAULT_EN
   const blocks = reachBlocks(base);
   const fromBlocks = workloadPeerClasses(base, blocks);
   const asWorkloads = workloadPeerWorkloads(base, blocks);
-  const facts = computeAuditFacts(completeAnalysis(base));
+  const analysis = completeAnalysis(base);
+  const rows = { egress: analysis.reach.map((m) => m.peers()), ingress: combineDirections(base.classes.length, analysis.egress, analysis.ingress, base.compiler).map((m) => m.peers()) };
+  const fromRows = rowWorkloadPeers(analysis);
+  const byWorkload = workloadClasses(base);
   const differing: string[] = [];
   let peers = 0;
-  for (const [key, w] of facts.workloads) {
+  for (const [key, ids] of byWorkload) {
     const mine = fromBlocks.get(key);
     const mineAsWorkloads = asWorkloads.peers.get(key);
     for (const d of ['egress', 'ingress'] as const) {
-      if (mine?.[d].toArray().join(',') !== w[d].peerClasses.toArray().join(',')) differing.push(`${key} ${d}`);
-      const expected = [...new Set(w[d].peerClasses.toArray().flatMap((c) => base.classes[c]!.workloads))].sort();
+      const expected = Bitset.union(ids.map((c) => rows[d][c]!));
+      if (mine?.[d].toArray().join(',') !== expected.toArray().join(',')) differing.push(`${key} ${d}`);
+      // as workloads: the workloads of those classes, and what rowWorkloadPeers gives
+      const expectedWorkloads = [...new Set(expected.toArray().flatMap((c) => base.classes[c]!.workloads))].sort();
       const got = (mineAsWorkloads?.[d].toArray() ?? []).map((i) => asWorkloads.keys[i]!).sort();
-      if (got.join(',') !== expected.join(',')) differing.push(`${key} ${d} as workloads`);
-      peers += w[d].peerClasses.size;
+      if (got.join(',') !== expectedWorkloads.join(',')) differing.push(`${key} ${d} as workloads`);
+      const rowGot = (fromRows.peers.get(key)?.[d].toArray() ?? []).map((i) => fromRows.keys[i]!).sort();
+      if (rowGot.join(',') !== expectedWorkloads.join(',')) differing.push(`${key} ${d} rowWorkloadPeers`);
+      peers += expected.size;
     }
   }
-  if (fromBlocks.size !== facts.workloads.size) differing.push(`${fromBlocks.size} workloads from blocks, ${facts.workloads.size} in the facts`);
+  if (fromBlocks.size !== byWorkload.size) differing.push(`${fromBlocks.size} workloads from blocks, ${byWorkload.size} in the cluster`);
   return { differing, peers };
 }
 
