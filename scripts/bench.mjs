@@ -23,7 +23,7 @@ const PHASES = ['manifests', 'load', 'analyse', 'summary', 'diff', 'audit', 'aud
 /** Phases that need the analysis: skipped when `analyse` failed. */
 const NEEDS_ANALYSIS = new Set(['summary', 'diff', 'audit', 'audit-checks']);
 /** Phases run only when asked for (--phases), or, for a workload beyond the engine's limits, after analyse. */
-const EXTRA_PHASES = ['reach-blocks'];
+const EXTRA_PHASES = ['reach-blocks', 'block-audit'];
 const TAKEN_AT = '2026-01-01T00:00:00.000Z';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -51,8 +51,9 @@ diffAnalyses between the snapshot's analysis and its 1%-mutated version's (the m
 analysis is reported apart; changes are counted, never pairs listed); audit (auditMs) = runAudit with DEFAULT_AUDIT_SETTINGS;
 audit-checks = the same work step by step (facts, each check, exposure), so a slow check is named;
 reach-blocks = snapshot -> model -> policy analysis -> the factorised reach of docs/factorised-engine.md
-(its rules, then its blocks; each workload's peer workloads from them are timed apart), not yet read by the
-audit; run beyond the engine's limits or when asked.
+(its rules, then its blocks; each workload's peer workloads from them are timed apart);
+block-audit = snapshot -> model -> policy analysis -> runBlockAudit (the audit from reach blocks: every check but
+policy-redundant); both run beyond the engine's limits or when asked.
 peakRssMb = the largest maxRSS of the snapshot-based children (load..audit); the manifest child's is in extra.`;
 
 // ------------------------------------------------------------------------------------------ arguments
@@ -341,6 +342,19 @@ async function child(task, p) {
       out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, rulesMs, blocksMs, workloadPeersMs: peersMs, workloads: peers.size, classes: base.classes.length, egressRules: rules.egress.length, ingressRules: rules.ingress.length, blocks: blocks.count, classPairsWithOverlaps: classPairs };
       break;
     }
+    case 'block-audit': {
+      // beyond the class cap: snapshot -> model -> policy analysis -> the audit from reach blocks (every check
+      // but those that need the complete analysis)
+      const snap = await readSnap('snapshot.json');
+      const [built, modelMs] = await timed('buildClusterModel', () => m.model.buildClusterModel(snap));
+      const [base, policiesMs] = await timed('analysePolicies', () => m.engine.analysePolicies(built.model, settings));
+      const [r, auditMs] = await timed('runBlockAudit', () =>
+        m.audit.runBlockAudit({ cluster: p.workload, takenAt: TAKEN_AT, analysis: base, settings: m.auditSettings.DEFAULT_AUDIT_SETTINGS, today: '2026-01-01', stoppedBecause: 'bench' }),
+      );
+      out.ms = modelMs + policiesMs + auditMs;
+      out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, auditMs, classes: base.classes.length, checksRun: r.summary.checks.length, notRun: r.notRun.checks, findings: r.findings.length, bySeverity: severityCounts(r.findings), containment: r.summary.containment };
+      break;
+    }
     case 'policy-diff': {
       // beyond the engine's limits: the drift that needs no allow set, between the snapshot and its 1% twin
       const drift = await load('app/drift-between.js');
@@ -534,7 +548,7 @@ async function benchWorkload(workload, o) {
   }
   // a cluster beyond the engine's limits still gets the policy-level audit and drift: measure those paths,
   // and how far the factorised reach that is to lift the limit has come
-  if (failures.analyse?.startsWith('engine limit:')) for (const phase of ['policy-audit', 'policy-diff', 'reach-blocks']) if (!phases[phase]) await measure(phase);
+  if (failures.analyse?.startsWith('engine limit:')) for (const phase of ['policy-audit', 'policy-diff', 'reach-blocks', 'block-audit']) if (!phases[phase]) await measure(phase);
   const profiles = {};
   if (profileDir) {
     for (const phase of o.phases) {
@@ -581,6 +595,7 @@ function toJson(r) {
       policyLevelAudit: r.phases?.['policy-audit'] && { ...r.phases['policy-audit'].extra, ms: spread['policy-audit'] },
       policyLevelDiff: r.phases?.['policy-diff'] && { ...r.phases['policy-diff'].extra, ms: spread['policy-diff'] },
       reachBlocks: r.phases?.['reach-blocks'] && { ...r.phases['reach-blocks'].extra, ms: spread['reach-blocks'] },
+      blockAudit: r.phases?.['block-audit'] && { ...r.phases['block-audit'].extra, ms: spread['block-audit'] },
       manifests: r.phases?.manifests?.extra,
       heapLimitMb: round(Object.values(r.phases ?? {})[0]?.heapLimitMb),
       generation: r.meta && { generateMs: round(r.meta.generateMs), writeManifestsMs: round(r.meta.writeManifestsMs), snapshotBytes: r.meta.snapshotBytes, podsJsonBytes: r.meta.podsJsonBytes },
@@ -631,10 +646,17 @@ function table(rows, results) {
     const rbx = j.extra.reachBlocks;
     if (rbx) {
       out.push(
-        `  ${r.workload} reach blocks (docs/factorised-engine.md, not yet read by the audit): ${cell(r, 'reach-blocks')} ms from the snapshot (model ${Math.round(rbx.buildClusterModelMs)}, ` +
+        `  ${r.workload} reach blocks (docs/factorised-engine.md): ${cell(r, 'reach-blocks')} ms from the snapshot (model ${Math.round(rbx.buildClusterModelMs)}, ` +
           `classes and selectors ${Math.round(rbx.analysePoliciesMs)}, rules ${Math.round(rbx.rulesMs)}, blocks ${Math.round(rbx.blocksMs)}); ${rbx.egressRules}/${rbx.ingressRules} egress/ingress rules, ` +
           `${rbx.blocks} blocks over ${rbx.classPairsWithOverlaps.toExponential(2)} class pairs (with overlaps); ` +
           `then each workload's peer workloads both ways (${rbx.workloads} workloads) ${Math.round(rbx.workloadPeersMs)} ms; peak RSS ${rbx.ms.rssMb} MB with them`,
+      );
+    }
+    const bax = j.extra.blockAudit;
+    if (bax) {
+      out.push(
+        `  ${r.workload} audit from reach blocks (${bax.checksRun} checks; not run: ${bax.notRun.join(', ') || 'none'}): ${cell(r, 'block-audit')} ms from the snapshot (model ${Math.round(bax.buildClusterModelMs)}, ` +
+          `classes and selectors ${Math.round(bax.analysePoliciesMs)}, blocks, facts and checks ${Math.round(bax.auditMs)}), ${bax.findings} findings, containment ${bax.containment.score} (${bax.containment.grade}); peak RSS ${bax.ms.rssMb} MB`,
       );
     }
     const ac = r.phases?.['audit-checks']?.extra;

@@ -97,19 +97,25 @@ export class AddressSpace {
     return { family: f, start: this.starts[i]!, end: next };
   }
 
-  /** Merges consecutive atoms of a bitset (relative indexes after removing `shift`) into maximal ranges. */
+  /**
+   * Merges consecutive atoms of a bitset (relative indexes after removing `shift`) into maximal ranges: run by
+   * run of set bits, so the work is per range, not per atom (an ipBlock of 0.0.0.0/0 with exceptions holds
+   * thousands of atoms in a few ranges).
+   */
   toRanges(bits: Bitset, shift = 0): AddressRange[] {
-    const out: { family: IpFamily; start: bigint; end: bigint }[] = [];
-    let prev = -2;
-    bits.forEach((g) => {
-      const i = g - shift;
-      if (i < 0 || i >= this.atomCount) return;
-      const r = this.atomRange(i);
-      const last = out[out.length - 1];
-      if (last && prev === i - 1 && last.family === r.family) last.end = r.end;
-      else out.push({ family: r.family, start: r.start, end: r.end });
-      prev = i;
-    });
+    const out: AddressRange[] = [];
+    const end = shift + this.atomCount;
+    for (let g = bits.nextSetBit(shift); g >= 0 && g < end; g = bits.nextSetBit(g)) {
+      const runEnd = Math.min(bits.nextClearBit(g), end);
+      // a run may span the last IPv4 atom and the first IPv6 one: a range per family
+      for (let i = g - shift; i < runEnd - shift; ) {
+        const f = this.fams[i]!;
+        const last = Math.min(runEnd - shift, this.familyEnd.get(f)!) - 1;
+        out.push({ family: f, start: this.starts[i]!, end: this.atomRange(last).end });
+        i = last + 1;
+      }
+      g = runEnd;
+    }
     return out;
   }
 }

@@ -202,6 +202,18 @@ export class Bitset {
   }
 
   /** Calls fn for each set bit in increasing order. */
+  /** The first index at or after `from` that is not in the set. */
+  nextClearBit(from: number): number {
+    let w = (from >> 5) - this.offset;
+    if (w < 0 || w >= this.words.length) return from;
+    let word = ~this.words[w]! & (0xffffffff << (from & 31));
+    for (;;) {
+      if (word) return ((this.offset + w) << 5) + 31 - Math.clz32(word & -word);
+      if (++w >= this.words.length) return (this.offset + w) << 5;
+      word = ~this.words[w]!;
+    }
+  }
+
   forEach(fn: (i: number) => void): void {
     for (let w = 0; w < this.words.length; w++) {
       let word = this.words[w]!;

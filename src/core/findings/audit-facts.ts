@@ -5,7 +5,7 @@
  */
 import type { ClusterAnalysis, PolicyAnalysis } from '../engine/analyse-cluster.js';
 import type { AllowMap } from '../engine/allow-map.js';
-import type { Bitset } from '../engine/bitset.js';
+import { Bitset } from '../engine/bitset.js';
 import { BlockPorts } from '../engine/block-ports.js';
 import { workloadPeerWorkloads } from '../engine/block-workload-reach.js';
 import { blockClassDirections, rowClassDirections, type ClassDirections } from '../engine/class-directions.js';
@@ -131,51 +131,75 @@ function assembleFacts(analysis: PolicyAnalysis, directions: ClassDirections, pe
   const N = analysis.classes.length;
   const keys = peerSets.keys;
   const indexOf = new Map(keys.map((k, i) => [k, i]));
-  // the workloads of a namespace are consecutive among the sorted keys
-  const nsOfWorkload = keys.map((k) => parseWorkloadKey(k)!.namespace);
-  const ranges = new Map<string, [number, number]>();
-  nsOfWorkload.forEach((ns, w) => {
-    const r = ranges.get(ns);
-    if (r) r[1] = w + 1;
-    else ranges.set(ns, [w, w + 1]);
+  // the workloads of a namespace are consecutive among the sorted keys: namespace n holds [nsStart[n], nsEnd[n])
+  const nsNames: string[] = [];
+  const nsIndex = new Int32Array(keys.length);
+  const nsStart: number[] = [];
+  const nsEnd: number[] = [];
+  const ranges = new Map<string, number>();
+  keys.forEach((k, w) => {
+    const ns = parseWorkloadKey(k)!.namespace;
+    let n = ranges.get(ns);
+    if (n === undefined) {
+      ranges.set(ns, (n = nsNames.length));
+      nsNames.push(ns);
+      nsStart.push(w);
+    }
+    nsIndex[w] = n;
+    nsEnd[n] = w + 1;
   });
-  const workloadRange = (namespace: string): readonly [number, number] => ranges.get(namespace) ?? [0, 0];
-  /** Namespaces of the workloads in a peer set (memoised per set: sets are shared between workloads). */
-  const namespaceSets = new WeakMap<Bitset, ReadonlySet<string>>();
-  const namespacesOf = (bits: Bitset): ReadonlySet<string> => {
-    let known = namespaceSets.get(bits);
+  const workloadRange = (namespace: string): readonly [number, number] => {
+    const n = ranges.get(namespace);
+    return n === undefined ? [0, 0] : [nsStart[n]!, nsEnd[n]!];
+  };
+  /** Numbers of the namespaces of the workloads in a peer set (memoised per set: rows share them). */
+  const nsBitsMemo = new WeakMap<Bitset, Bitset>();
+  const nsBitsOf = (bits: Bitset): Bitset => {
+    let known = nsBitsMemo.get(bits);
     if (!known) {
-      const out = new Set<string>();
+      const ids: number[] = [];
       // jump from one namespace's workloads to the next
       for (let w = bits.nextSetBit(0); w >= 0; ) {
-        const ns = nsOfWorkload[w]!;
-        out.add(ns);
-        w = bits.nextSetBit(ranges.get(ns)![1]);
+        const n = nsIndex[w]!;
+        ids.push(n);
+        w = bits.nextSetBit(nsEnd[n]!);
       }
-      namespaceSets.set(bits, (known = out));
+      nsBitsMemo.set(bits, (known = Bitset.fromIndexes(ids)));
     }
     return known;
   };
-  /** A namespace reached only through the workload itself does not count (a copy is made only then). */
+  /** Namespace name sets, one object per distinct set (workloads of a namespace mostly share theirs). */
+  const interned = new Interned<Bitset, ReadonlySet<string>>((b) => b.hash(), (a, b) => a.equals(b));
+  const namesOf = (nsBits: Bitset): ReadonlySet<string> => interned.get(nsBits, () => new Set(nsBits.toArray().map((n) => nsNames[n]!)));
+  /** The namespaces of a workload's peers; its own only when another workload of it is among them. */
   const namespacesWithout = (bits: Bitset, self: number): ReadonlySet<string> => {
-    const found = namespacesOf(bits);
-    if (!bits.has(self)) return found;
-    const ns = nsOfWorkload[self]!;
-    const [from, to] = ranges.get(ns)!;
-    for (let w = bits.nextSetBit(from); w >= 0 && w < to; w = bits.nextSetBit(w + 1)) if (w !== self) return found;
-    const copy = new Set(found);
-    copy.delete(ns);
-    return copy;
+    const found = nsBitsOf(bits);
+    if (!bits.has(self)) return namesOf(found);
+    const n = nsIndex[self]!;
+    for (let w = bits.nextSetBit(nsStart[n]!); w >= 0 && w < nsEnd[n]!; w = bits.nextSetBit(w + 1)) if (w !== self) return namesOf(found);
+    return namesOf(found.andNot(Bitset.range(n, n + 1)));
   };
-  // workloads of one class share their allow map's external part: describe it once
-  const internetMemo = new Map<AllowMap, { internet: { range: AddressRange; ports: PortSetId }[]; external: boolean }>();
-  const internetOfOne = (m: AllowMap) => {
-    let r = internetMemo.get(m);
-    if (!r) internetMemo.set(m, (r = internetOf([m])));
+  // classes of one group share their allow map's external part, and groups often have equal ones: describe
+  // each distinct part, or combination of parts, once
+  type Internet = { internet: { range: AddressRange; ports: PortSetId }[]; external: boolean };
+  const parts = new Interned<AllowMap, number>(
+    (m) => m.segments.reduce((h, seg) => (h + Math.imul(seg.peers.hash() ^ seg.ports, 0x9e3779b1)) | 0, 0),
+    (a, b) => a.equals(b),
+  );
+  const partIds = new WeakMap<AllowMap, number>();
+  const partId = (m: AllowMap): number => {
+    let id = partIds.get(m);
+    if (id === undefined) partIds.set(m, (id = parts.get(m, () => parts.size)));
+    return id;
+  };
+  const internetMemo = new Map<string, Internet>();
+  const internetOfMaps = (maps: readonly AllowMap[]): Internet => {
+    const key = maps.length === 1 ? String(partId(maps[0]!)) : maps.map(partId).sort((a, b) => a - b).join('+');
+    let r = internetMemo.get(key);
+    if (!r) internetMemo.set(key, (r = internetOf(maps)));
     return r;
   };
-  function internetOf(maps: readonly AllowMap[]) {
-    if (maps.length === 1 && internetMemo.has(maps[0]!)) return internetMemo.get(maps[0]!)!;
+  function internetOf(maps: readonly AllowMap[]): Internet {
     const result: { range: AddressRange; ports: PortSetId }[] = [];
     let external = false;
     for (const m of maps) {
@@ -208,7 +232,7 @@ function assembleFacts(analysis: PolicyAnalysis, directions: ClassDirections, pe
       peers,
       peerCount: peers.size - (peers.has(self) ? 1 : 0),
       peerNamespaces: namespacesWithout(peers, self),
-      ...(distinct.length === 1 ? internetOfOne(distinct[0]!.external) : internetOf(distinct.map((o) => o.external))),
+      ...internetOfMaps(distinct.map((o) => o.external)),
       allowsPort: (protocol, port) => distinct.every((o) => o.allowsPort(protocol, port)),
     };
   };
@@ -258,4 +282,27 @@ export function computePolicyFacts(analysis: PolicyAnalysis, byWorkload: Readonl
     });
   }
   return { analysis, workloads, namespaces };
+}
+
+/** Values made once per distinct key, keys told apart by a hash and an equality. */
+class Interned<K, V> {
+  private readonly buckets = new Map<number, { key: K; value: V }[]>();
+  size = 0;
+
+  constructor(
+    private readonly hash: (k: K) => number,
+    private readonly same: (a: K, b: K) => boolean,
+  ) {}
+
+  get(key: K, make: () => V): V {
+    const h = this.hash(key);
+    let bucket = this.buckets.get(h);
+    if (!bucket) this.buckets.set(h, (bucket = []));
+    const hit = bucket.find((e) => this.same(e.key, key));
+    if (hit) return hit.value;
+    const value = make();
+    bucket.push({ key, value });
+    this.size++;
+    return value;
+  }
 }

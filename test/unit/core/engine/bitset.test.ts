@@ -47,6 +47,36 @@ describe('Bitset', () => {
     expect(low.below(64)).toBe(low);
   });
 
+  it('finds the next clear bit, at and across word edges, past the last word and below the first', () => {
+    let seed = 7;
+    const rand = (n: number) => {
+      seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5;
+      return ((seed >>> 0) % n) | 0;
+    };
+    let inside = 0;
+    for (let round = 0; round < 400; round++) {
+      // runs of set bits, so that whole words are set too
+      const bits: number[] = [];
+      for (let k = 1 + rand(4); k > 0; k--) {
+        const from = rand(300);
+        const length = rand(80);
+        for (let i = from; i < from + length; i++) bits.push(i);
+      }
+      const set = Bitset.fromIndexes(bits);
+      const has = new Set(bits);
+      const from = rand(420);
+      let expected = from;
+      while (has.has(expected)) expected++;
+      if (expected > from) inside++;
+      expect(set.nextClearBit(from), `round ${round}`).toBe(expected);
+    }
+    // the cases where the answer lies past `from` (inside a run) are well represented
+    expect(inside).toBeGreaterThan(50);
+    expect(Bitset.EMPTY.nextClearBit(5)).toBe(5);
+    expect(Bitset.range(64, 128).nextClearBit(64)).toBe(128);
+    expect(Bitset.range(64, 128).nextClearBit(3)).toBe(3);
+  });
+
   it('tells a subset, word edges and empty sets included, as andNot would', () => {
     let seed = 5;
     const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
