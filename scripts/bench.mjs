@@ -613,6 +613,11 @@ function table(rows, results) {
     const f = (x) => (x >= 10000 ? `${(x / 1000).toFixed(1)}s` : `${Math.round(x)}`);
     return p.ms.runs > 1 ? `${f(p.ms.median)} (${f(p.ms.min)}-${f(p.ms.max)})` : f(p.ms.median);
   };
+  /** A cell in running text: its unit after it (cells of 10 s and more carry their own). */
+  const timeText = (r, phase) => {
+    const c = cell(r, phase);
+    return /\ds/.test(c) ? c : `${c} ms`;
+  };
   const header = ['workload', 'pods', 'policies', 'classes', 'manifests ms', 'load ms', 'analyse ms', 'summary ms', 'diff ms', 'audit ms', 'peak RSS MB'];
   const body = results.map((r, i) => {
     const j = rows[i];
@@ -646,7 +651,7 @@ function table(rows, results) {
     const rbx = j.extra.reachBlocks;
     if (rbx) {
       out.push(
-        `  ${r.workload} reach blocks (docs/factorised-engine.md): ${cell(r, 'reach-blocks')} ms from the snapshot (model ${Math.round(rbx.buildClusterModelMs)}, ` +
+        `  ${r.workload} reach blocks (docs/factorised-engine.md): ${timeText(r, 'reach-blocks')} from the snapshot (model ${Math.round(rbx.buildClusterModelMs)}, ` +
           `classes and selectors ${Math.round(rbx.analysePoliciesMs)}, rules ${Math.round(rbx.rulesMs)}, blocks ${Math.round(rbx.blocksMs)}); ${rbx.egressRules}/${rbx.ingressRules} egress/ingress rules, ` +
           `${rbx.blocks} blocks over ${rbx.classPairsWithOverlaps.toExponential(2)} class pairs (with overlaps); ` +
           `then each workload's peer workloads both ways (${rbx.workloads} workloads) ${Math.round(rbx.workloadPeersMs)} ms; peak RSS ${rbx.ms.rssMb} MB with them`,
@@ -655,7 +660,7 @@ function table(rows, results) {
     const bax = j.extra.blockAudit;
     if (bax) {
       out.push(
-        `  ${r.workload} audit from reach blocks (${bax.checksRun} checks; not run: ${bax.notRun.join(', ') || 'none'}): ${cell(r, 'block-audit')} ms from the snapshot (model ${Math.round(bax.buildClusterModelMs)}, ` +
+        `  ${r.workload} audit from reach blocks (${bax.checksRun} checks; not run: ${bax.notRun.join(', ') || 'none'}): ${timeText(r, 'block-audit')} from the snapshot (model ${Math.round(bax.buildClusterModelMs)}, ` +
           `classes and selectors ${Math.round(bax.analysePoliciesMs)}, blocks, facts and checks ${Math.round(bax.auditMs)}), ${bax.findings} findings, containment ${bax.containment.score} (${bax.containment.grade}); peak RSS ${bax.ms.rssMb} MB`,
       );
     }

@@ -55,6 +55,16 @@ describe('npm run bench', () => {
     expect(again[0].analyseMs).toBeNull();
   }, 180_000);
 
+  it('measures the audit from reach blocks when asked (--phases block-audit), in JSON and in the table', async () => {
+    const { stdout } = await bench(['--workload', 'W3', '--scale', '0.002', '--runs', '1', '--json', '--phases', 'load,block-audit']);
+    const ba = (JSON.parse(stdout) as { extra: { blockAudit: Record<string, any> } }[])[0]!.extra.blockAudit;
+    expect(ba).toMatchObject({ notRun: ['policy-redundant'], checksRun: 20 });
+    expect(ba['findings']).toBeGreaterThan(0);
+    expect(ba['ms']).toMatchObject({ runs: 1 });
+    const table = (await bench(['--workload', 'W3', '--scale', '0.002', '--runs', '1', '--phases', 'load,block-audit'])).stdout;
+    expect(table).toMatch(/W3 audit from reach blocks \(20 checks; not run: policy-redundant\): \d+ ms from the snapshot/);
+  }, 180_000);
+
   it('prints a table, and reports a phase that runs over the timeout instead of waiting', async () => {
     const { stdout } = await bench(['--workload', 'W2', '--scale', '0.002', '--runs', '1', '--phases', 'load,analyse', '--timeout', '0.001']);
     expect(stdout).toMatch(/^workload\s+pods\s+policies\s+classes/);
