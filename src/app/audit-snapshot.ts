@@ -4,7 +4,7 @@ import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
 import type { PreviousPeriodCounts } from '../core/findings/check.js';
-import { runAudit, runPolicyAudit, type AuditResult, type PolicyAuditResult } from '../core/findings/run-audit.js';
+import { runAudit, runBlockAudit, runPolicyAudit, type AuditResult, type BlockAuditResult, type PolicyAuditResult } from '../core/findings/run-audit.js';
 import type { ObjectProblem } from '../core/model/object-problem.js';
 import type { Snapshot } from '../core/model/snapshot.js';
 import { analyseSnapshotPolicies } from './analyse-snapshot.js';
@@ -17,13 +17,30 @@ export type SnapshotAudit =
   | { readonly complete: true; readonly result: AuditResult; readonly analysis: ClusterAnalysis; readonly problems: ObjectProblem[] }
   | { readonly complete: false; readonly result: PolicyAuditResult; readonly stoppedBy: EngineLimitError; readonly problems: ObjectProblem[] };
 
+/**
+ * Beyond the engine's limits (class cap, pair-cell limit), the audit from reach blocks (runBlockAudit): every check but those that need the
+ * complete analysis, with scores and exposure. Only for callers that asked for it (the `audit` command); the
+ * reports and drifts still take the policy-level audit, until connectivity and diffs come from blocks too.
+ */
+export type BlockSnapshotAudit = { readonly complete: false; readonly fromBlocks: true; readonly result: BlockAuditResult; readonly stoppedBy: EngineLimitError; readonly problems: ObjectProblem[] };
+
+export function auditSnapshot(snapshot: Snapshot, engine: EngineSettings, audit: AuditSettings, today: string, previous?: PreviousPeriodCounts): SnapshotAudit;
+export function auditSnapshot(
+  snapshot: Snapshot,
+  engine: EngineSettings,
+  audit: AuditSettings,
+  today: string,
+  previous: PreviousPeriodCounts | undefined,
+  options: { readonly fromBlocks: true },
+): SnapshotAudit | BlockSnapshotAudit;
 export function auditSnapshot(
   snapshot: Snapshot,
   engine: EngineSettings,
   audit: AuditSettings,
   today: string,
   previous?: PreviousPeriodCounts,
-): SnapshotAudit {
+  options: { readonly fromBlocks?: boolean } = {},
+): SnapshotAudit | BlockSnapshotAudit {
   const { base, problems } = analyseSnapshotPolicies(snapshot, engine);
   const common = { cluster: snapshot.cluster, takenAt: snapshot.takenAt, settings: audit, today, ...(previous ? { previous } : {}) };
   try {
@@ -31,7 +48,19 @@ export function auditSnapshot(
     return { complete: true, result: runAudit({ ...common, analysis }), analysis, problems };
   } catch (e) {
     if (!(e instanceof EngineLimitError)) throw e;
-    const result = runPolicyAudit({ ...common, analysis: base, stoppedBecause: engineLimitReason(e) });
+    let reason = engineLimitReason(e);
+    // the audit from reach blocks has no class cap; past its own limit, the policy-level audit says why both stopped
+    if (options.fromBlocks) {
+      try {
+        const result = runBlockAudit({ ...common, analysis: base, stoppedBecause: reason });
+        base.compiler.forgetPeers();
+        return { complete: false, fromBlocks: true, result, stoppedBy: e, problems };
+      } catch (blockLimit) {
+        if (!(blockLimit instanceof EngineLimitError)) throw blockLimit;
+        reason += ` The audit from reach blocks stopped too: ${engineLimitReason(blockLimit)}`;
+      }
+    }
+    const result = runPolicyAudit({ ...common, analysis: base, stoppedBecause: reason });
     // the checks are done: the result keeps the analysis (for reports and drifts), not its peer caches
     base.compiler.forgetPeers();
     return { complete: false, result, stoppedBy: e, problems };

@@ -40,7 +40,8 @@ export function auditCommand(ctx: CliContext): Command {
       previous = await ctx.previousPeriodCounts(opts, snapshot);
     }
     reporter.progress(`auditing ${snapshot.cluster}`);
-    const audit = auditSnapshot(snapshot, engine, settings, today, previous);
+    // beyond the engine's limits, the audit from reach blocks (every check but redundancy), else the policy level
+    const audit = auditSnapshot(snapshot, engine, settings, today, previous, { fromBlocks: true });
     const { result, problems } = audit;
     reporter.problems(problems);
     failOnErrors(problems, snapshot.source.path ?? snapshot.cluster);
@@ -51,8 +52,9 @@ export function auditCommand(ctx: CliContext): Command {
     const failOn = opts['failOn'] as Severity | undefined;
     if (failOn && result.findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn))) process.exitCode = EXIT.findings;
     if (!audit.complete) {
-      // the policy-level findings are printed, but the audit is incomplete: never a passing exit code
-      ctx.stderr.write(userMessage(audit.stoppedBy.message, { details: [`only the policy-level checks ran; not run: ${audit.result.notRun.checks.join(', ')}`], hint: audit.stoppedBy.hint }));
+      // the findings are printed, but some checks did not run: never a passing exit code
+      const ran = 'fromBlocks' in audit ? 'the audit ran from reach blocks; not run (they need the complete analysis)' : 'only the policy-level checks ran; not run';
+      ctx.stderr.write(userMessage(audit.stoppedBy.message, { details: [`${ran}: ${audit.result.notRun.checks.join(', ')}`], hint: audit.stoppedBy.hint }));
       process.exitCode = EXIT.usage;
     }
   });

@@ -1,6 +1,6 @@
 /** Output formats of `netpol-audit audit`: txt, json (the contract), csv, sarif. */
 import type { Finding } from '../../core/findings/finding.js';
-import type { AuditResult, PolicyAuditResult } from '../../core/findings/run-audit.js';
+import type { AuditResult, BlockAuditResult, PolicyAuditResult } from '../../core/findings/run-audit.js';
 import { CHECKS } from '../../core/findings/check-registry.js';
 import { controlLabel } from '../../core/findings/controls.js';
 import { SEVERITIES } from '../../core/findings/severity.js';
@@ -28,10 +28,16 @@ export function findingJson(f: Finding) {
   };
 }
 
-/** A complete audit, or the policy-level audit of a cluster beyond the engine's limits. */
-export type AnyAuditResult = AuditResult | PolicyAuditResult;
+/**
+ * A complete audit; or, for a cluster beyond the engine's limits, the audit from reach blocks (every check but
+ * those that need the complete analysis) or the policy-level audit.
+ */
+export type AnyAuditResult = AuditResult | BlockAuditResult | PolicyAuditResult;
 
-const isPolicyOnly = (r: AnyAuditResult): r is PolicyAuditResult => 'notRun' in r;
+const isPolicyOnly = (r: AnyAuditResult): r is PolicyAuditResult => 'notRun' in r && !('exposure' in r);
+const isFromBlocks = (r: AnyAuditResult): r is BlockAuditResult => 'notRun' in r && 'exposure' in r;
+/** Incomplete: some enabled check did not run (beyond the engine's limits). */
+const isIncomplete = (r: AnyAuditResult): r is BlockAuditResult | PolicyAuditResult => 'notRun' in r;
 
 export function auditJson(results: readonly AnyAuditResult[]) {
   const one = results.length === 1 ? results[0]! : undefined;
@@ -41,9 +47,14 @@ export function auditJson(results: readonly AnyAuditResult[]) {
   };
 }
 
-/** `complete: false` marks a policy-level audit: `notRun` lists the checks that did not run and why. */
+/**
+ * `complete: false` marks an audit beyond the engine's limits: `notRun` lists the checks that did not run and
+ * why; `fromBlocks: true` when it came from reach blocks (then only the checks that need the complete analysis
+ * are missing, and the scores and namespace details are there).
+ */
 function summaryJson(r: AnyAuditResult) {
   if (isPolicyOnly(r)) return { ...r.summary, complete: false, notRun: r.notRun };
+  if (isFromBlocks(r)) return { ...r.summary, complete: false, fromBlocks: true, notRun: r.notRun, namespaceDetails: r.namespaces };
   return { ...r.summary, complete: true, namespaceDetails: r.namespaces };
 }
 
@@ -63,6 +74,10 @@ export function formatAuditTxt(r: AnyAuditResult): string {
       `${s.namespaces} namespaces (${c.namespacesWithFullDefaultDeny} with full default-deny), ${s.workloads} workloads, ${s.pods} pods ` +
         `(${c.podsIsolatedIngress} isolated for ingress, ${c.podsIsolatedEgress} for egress), ${policies}`,
     );
+    if (isFromBlocks(r)) {
+      lines.push(`Beyond the engine's limits: analysed from reach blocks. Why: ${r.notRun.reason}`);
+      lines.push(`Not run (they need the complete analysis): ${r.notRun.checks.join(', ')}`);
+    }
   }
   const counts = [...SEVERITIES].reverse().map((sev) => `${s.findingsBySeverity[sev]} ${sev}`).join(', ');
   lines.push(`Findings: ${counts}${s.suppressedFindings ? ` (+${s.suppressedFindings} suppressed)` : ''}`);
@@ -126,14 +141,18 @@ export function formatAuditSarif(results: readonly AnyAuditResult[], snapshots: 
           },
         },
         // a cluster beyond the engine's limits: the run is incomplete, and the notification says why
-        ...(results.some(isPolicyOnly)
+        ...(results.some(isIncomplete)
           ? {
               invocations: [
                 {
                   executionSuccessful: false,
-                  toolExecutionNotifications: results.filter(isPolicyOnly).map((r) => ({
+                  toolExecutionNotifications: results.filter(isIncomplete).map((r) => ({
                     level: 'error',
-                    message: { text: `${r.summary.cluster}: not analysed, policy-level checks only (not run: ${r.notRun.checks.join(', ')}). ${r.notRun.reason}` },
+                    message: {
+                      text: isFromBlocks(r)
+                        ? `${r.summary.cluster}: analysed from reach blocks beyond the engine's limits (not run: ${r.notRun.checks.join(', ')}). ${r.notRun.reason}`
+                        : `${r.summary.cluster}: not analysed, policy-level checks only (not run: ${r.notRun.checks.join(', ')}). ${r.notRun.reason}`,
+                    },
                   })),
                 },
               ],

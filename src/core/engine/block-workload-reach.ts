@@ -11,6 +11,8 @@ import { Bitset } from './bitset.js';
 import { BlockPorts } from './block-ports.js';
 import type { PolicyAnalysis } from './analyse-cluster.js';
 import type { ReachBlocks } from './reach-blocks.js';
+import { DEFAULT_MAX_PAIR_CELLS } from './engine-settings.js';
+import { WorkloadPairLimitError } from './workload-pair-limit.js';
 import { ClassWorkloads, type WorkloadPeers, type WorkloadPeerSets } from './workload-peers.js';
 
 /** Each workload's peers as pod classes, by workload key. */
@@ -31,6 +33,10 @@ function peersFromBlocks(base: PolicyAnalysis, blocks: ReachBlocks, ports: Block
   const workloads = new ClassWorkloads(base);
   const { keys, start, flat } = workloads;
   const wordCount = ((space === 'classes' ? N : keys.length) + 31) >> 5;
+  // the accumulators: a set per workload and direction
+  const cells = 2 * keys.length * wordCount * 32;
+  const limit = base.settings.maxPairCells ?? DEFAULT_MAX_PAIR_CELLS;
+  if (cells > limit) throw new WorkloadPairLimitError(keys.length, cells, limit);
   /** A class set in the peer space: itself, or the workloads of its classes. */
   const inSpace = (set: Bitset): Bitset => (space === 'classes' ? set : workloads.of(set));
   const egress = new Accumulators(keys.length, wordCount);

@@ -88,17 +88,41 @@ describe('netpol-audit audit at the engine limits', () => {
     expect(r.stdout).toContain('NOT ANALYSED — policy-level checks only, no containment score');
     expect(r.stdout).toMatch(/^Not run \(they need the effective allow sets\): .*pod-not-isolated/m);
     expect(r.stderr).toMatch(/only the policy-level checks ran; not run: .*workload-cross-namespace-exposed/);
+    // the audit from reach blocks was tried and refused by the same limit, and the output says so
+    expect(r.stdout).toMatch(/The audit from reach blocks stopped too: \d+ workloads: .* more than the limit of 1;/);
     const bad = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-pair-cells', '1.5']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('expected a whole number of cells >= 1, got "1.5"');
   });
 
-  it('beyond a limit, reports exactly the policy-level findings of a complete audit, in every format, and never passes', async () => {
+  it('beyond the class cap, audits from reach blocks: the findings of a complete audit but redundancy, the scores, in every format, and never passes', async () => {
+    const full = await runCliCaptured(['audit', '--manifests', 'examples/shop', '-o', 'json']);
+    const complete = JSON.parse(full.stdout) as { findings: { check: string }[]; summary: Record<string, unknown> };
+    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1', '-o', 'json']);
+    expect(r.code).toBe(2);
+    const fromBlocks = JSON.parse(r.stdout) as typeof complete;
+    expect(fromBlocks.summary).toMatchObject({ complete: false, fromBlocks: true, notRun: { checks: ['policy-redundant'], reason: expect.stringContaining('more than the cap of 1') } });
+    for (const k of ['containment', 'podsIsolatedIngress', 'workloadsInternetIngress', 'namespaceDetails']) expect(fromBlocks.summary[k], k).toEqual(complete.summary[k]);
+    const expected = complete.findings.filter((f) => f.check !== 'policy-redundant');
+    expect(expected.some((f) => f.check === 'pod-not-isolated')).toBe(true);
+    expect(fromBlocks.findings).toEqual(expected);
+    const txt = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1']);
+    expect(txt.stdout).toMatch(/^Cluster .*: containment [\d.]+\/100, grade [A-F]$/m);
+    expect(txt.stdout).toMatch(/^Not run \(they need the complete analysis\): policy-redundant$/m);
+    expect(txt.stderr).toContain('the audit ran from reach blocks; not run (they need the complete analysis): policy-redundant');
+    const sarif = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1', '-o', 'sarif']);
+    const run = (JSON.parse(sarif.stdout) as { runs: { invocations?: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[]; results: unknown[] }[] }).runs[0]!;
+    expect(run.invocations?.[0]?.executionSuccessful).toBe(false);
+    expect(run.invocations?.[0]?.toolExecutionNotifications[0]?.message.text).toMatch(/analysed from reach blocks beyond the engine's limits \(not run: policy-redundant\)/);
+    expect(run.results).toHaveLength(expected.length);
+  });
+
+  it('beyond a limit the blocks cannot take either, reports exactly the policy-level findings of a complete audit, in every format, and never passes', async () => {
     const full = await runCliCaptured(['audit', '--manifests', 'examples/shop', '-o', 'json']);
     expect(full.code).toBe(0);
     const complete = JSON.parse(full.stdout) as { findings: { check: string; fingerprint: string }[]; summary: { complete: boolean } };
     expect(complete.summary.complete).toBe(true);
-    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1', '-o', 'json', '--fail-on', 'critical']);
+    const r = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1', '--max-pair-cells', '1', '-o', 'json', '--fail-on', 'critical']);
     expect(r.code).toBe(2);
     const partial = JSON.parse(r.stdout) as { findings: { check: string; fingerprint: string }[]; summary: { complete: boolean; pods: number; notRun: { checks: string[]; reason: string } } };
     expect(partial.summary).toMatchObject({ complete: false, notRun: { reason: expect.stringContaining('more than the cap of 1') } });
@@ -108,7 +132,7 @@ describe('netpol-audit audit at the engine limits', () => {
     const expected = complete.findings.filter((f) => policyLevel.has(f.check));
     expect(expected.length).toBeGreaterThan(0);
     expect(partial.findings).toEqual(expected);
-    const sarif = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1', '-o', 'sarif']);
+    const sarif = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1', '--max-pair-cells', '1', '-o', 'sarif']);
     expect(sarif.code).toBe(2);
     const run = (JSON.parse(sarif.stdout) as { runs: { invocations?: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[]; results: unknown[] }[] }).runs[0]!;
     expect(run.invocations?.[0]?.executionSuccessful).toBe(false);
