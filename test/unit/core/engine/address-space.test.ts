@@ -1,5 +1,6 @@
 /** Address atoms merged back into ranges: run by run, as merging atom by atom would (families kept apart). */
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../../src/bench/synthetic-cluster.js';
 import { AddressSpace } from '../../../../src/core/engine/address-space.js';
 import { Bitset } from '../../../../src/core/engine/bitset.js';
 import { parseCidr, type AddressRange, type Cidr } from '../../../../src/core/model/ip-address.js';
@@ -27,8 +28,8 @@ describe('AddressSpace.toRanges', () => {
     const space = new AddressSpace([4, 6], cidrs);
     const n = space.atomCount;
     expect(n).toBeGreaterThan(15);
-    let seed = 3;
-    const rand = (k: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % k);
+    const rng = new Rng(3);
+    const rand = (k: number) => rng.int(k);
     let crossFamily = 0;
     for (let round = 0; round < 300; round++) {
       const shift = [0, 5, 37, 100_000][rand(4)]!;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../../../src/bench/synthetic-cluster.js';
 import { Bitset } from '../../../../src/core/engine/bitset.js';
 
 describe('Bitset', () => {
@@ -15,8 +16,8 @@ describe('Bitset', () => {
     expect(b.intersects(Bitset.fromIndexes([201]))).toBe(false);
   });
   it('builds the union of ranges, word edges and overlaps included, as the union of their bits', () => {
-    let seed = 7;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rng = new Rng(7);
+    const rand = (n: number) => rng.int(n);
     for (let round = 0; round < 300; round++) {
       const ranges: [number, number][] = [];
       for (let k = rand(5); k >= 0; k--) {
@@ -33,8 +34,8 @@ describe('Bitset', () => {
   });
 
   it('keeps the bits below a bound, at and across word edges, as an AND with the range below would', () => {
-    let seed = 11;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rng = new Rng(11);
+    const rand = (n: number) => rng.int(n);
     for (let round = 0; round < 400; round++) {
       const bits = Array.from({ length: rand(12) }, () => rand(300));
       const set = Bitset.fromIndexes(bits);
@@ -48,11 +49,8 @@ describe('Bitset', () => {
   });
 
   it('finds the next clear bit, at and across word edges, past the last word and below the first', () => {
-    let seed = 7;
-    const rand = (n: number) => {
-      seed = Math.imul(seed ^ (seed >>> 15), 0x2c1b3c6d) + 0x6d2b79f5;
-      return ((seed >>> 0) % n) | 0;
-    };
+    const rng = new Rng(7);
+    const rand = (n: number) => rng.int(n);
     let inside = 0;
     for (let round = 0; round < 400; round++) {
       // runs of set bits, so that whole words are set too
@@ -78,8 +76,8 @@ describe('Bitset', () => {
   });
 
   it('tells a subset, word edges and empty sets included, as andNot would', () => {
-    let seed = 5;
-    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const rng = new Rng(5);
+    const rand = (n: number) => rng.int(n);
     let subsets = 0;
     for (let round = 0; round < 400; round++) {
       const big = Array.from({ length: rand(40) }, () => rand(200));
