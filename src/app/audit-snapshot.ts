@@ -31,7 +31,7 @@ export function auditSnapshot(
   audit: AuditSettings,
   today: string,
   previous: PreviousPeriodCounts | undefined,
-  options: { readonly fromBlocks: true },
+  options: { readonly fromBlocks: true; readonly onProgress?: (message: string) => void },
 ): SnapshotAudit | BlockSnapshotAudit;
 export function auditSnapshot(
   snapshot: Snapshot,
@@ -39,7 +39,7 @@ export function auditSnapshot(
   audit: AuditSettings,
   today: string,
   previous?: PreviousPeriodCounts,
-  options: { readonly fromBlocks?: boolean } = {},
+  options: { readonly fromBlocks?: boolean; readonly onProgress?: (message: string) => void } = {},
 ): SnapshotAudit | BlockSnapshotAudit {
   const { base, problems } = analyseSnapshotPolicies(snapshot, engine);
   const common = { cluster: snapshot.cluster, takenAt: snapshot.takenAt, settings: audit, today, ...(previous ? { previous } : {}) };
@@ -51,6 +51,7 @@ export function auditSnapshot(
     let reason = engineLimitReason(e);
     // the audit from reach blocks has no class cap; past its own limit, the policy-level audit says why both stopped
     if (options.fromBlocks) {
+      options.onProgress?.(`${snapshot.cluster}: beyond the engine's limits (${e.summary}); auditing from reach blocks`);
       try {
         const result = runBlockAudit({ ...common, analysis: base, stoppedBecause: reason });
         base.compiler.forgetPeers();

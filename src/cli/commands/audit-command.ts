@@ -41,7 +41,7 @@ export function auditCommand(ctx: CliContext): Command {
     }
     reporter.progress(`auditing ${snapshot.cluster}`);
     // beyond the engine's limits, the audit from reach blocks (every check but redundancy), else the policy level
-    const audit = auditSnapshot(snapshot, engine, settings, today, previous, { fromBlocks: true });
+    const audit = auditSnapshot(snapshot, engine, settings, today, previous, { fromBlocks: true, onProgress: (m) => reporter.progress(m) });
     const { result, problems } = audit;
     reporter.problems(problems);
     failOnErrors(problems, snapshot.source.path ?? snapshot.cluster);
