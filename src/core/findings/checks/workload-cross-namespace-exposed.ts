@@ -16,12 +16,14 @@ export const workloadCrossNamespaceExposed: AllowSetCheck = {
     const keys = facts.workloadKeys;
     // workloads of a namespace often share their inbound peers: count and sample each set once
     const peers = new WeakMap<object, Map<string, { sample: string[]; count: number }>>();
-    // peer namespace sets are shared between workloads: sort each once
-    const sorted = new WeakMap<ReadonlySet<string>, string[]>();
+    // peer namespace sets are shared between workloads: sort each once, and share the list of the other
+    // namespaces between the workloads of one namespace (it goes into every finding's details)
+    const sorted = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
     for (const w of facts.workloads.values()) {
-      let all = sorted.get(w.ingress.peerNamespaces);
-      if (!all) sorted.set(w.ingress.peerNamespaces, (all = [...w.ingress.peerNamespaces].sort()));
-      const namespaces = all.filter((n) => n !== w.namespace);
+      let byOwn = sorted.get(w.ingress.peerNamespaces);
+      if (!byOwn) sorted.set(w.ingress.peerNamespaces, (byOwn = new Map()));
+      let namespaces = byOwn.get(w.namespace);
+      if (!namespaces) byOwn.set(w.namespace, (namespaces = [...w.ingress.peerNamespaces].filter((n) => n !== w.namespace).sort()));
       if (!namespaces.length) continue;
       let byNamespace = peers.get(w.ingress.peers);
       if (!byNamespace) peers.set(w.ingress.peers, (byNamespace = new Map()));
