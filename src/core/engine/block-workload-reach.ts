@@ -76,17 +76,24 @@ function peersFromBlocks(base: PolicyAnalysis, blocks: ReachBlocks, ports: Block
   // the connected part of an ingress rule's whole subjects, per egress port spec: most blocks have those
   // subjects as destinations, and the ports of a pair of specs on them never change
   const wholeConnected: Map<number, Bitset>[] = blocks.ingressRules.map(() => new Map());
-  /** Block k's destinations on which both of its rules leave a port. */
+  /**
+   * Block k's destinations on which both of its rules leave a port. Whether a destination is connected depends
+   * only on the two port specs and its own bindings, and the destinations lie within the ingress rule's
+   * subjects: they are the connected part of those subjects (memoised per spec pair) that the block reaches.
+   */
   const connectedDestinations = (k: number): Bitset => {
     const ii = blocks.ingressRuleOf(k);
     const spec = egressSpecs[blocks.egressRuleOf(k)]!;
     const d = blocks.destinations(k);
     if (d.isEmpty) return d;
-    if (d !== blocks.ingressRules[ii]!.subjects) return ports.connectedAmong(spec, ingressSpecs[ii]!, d);
+    const subjects = blocks.ingressRules[ii]!.subjects;
     const memo = wholeConnected[ii]!;
     let whole = memo.get(spec);
-    if (!whole) memo.set(spec, (whole = ports.connectedAmong(spec, ingressSpecs[ii]!, d)));
-    return whole;
+    if (!whole) memo.set(spec, (whole = ports.connectedAmong(spec, ingressSpecs[ii]!, subjects)));
+    if (d === subjects) return whole;
+    // every subject connected: all of the block's destinations are
+    if (whole === subjects) return d;
+    return whole.isEmpty ? whole : d.and(whole);
   };
   // per block, both ways: its sources reach its connected destinations, and those are reached from its
   // sources. Each way in its own pass, in the order of the rule whose subjects it ORs into (egress rule for
