@@ -110,6 +110,8 @@ describe('netpol-audit audit at the engine limits', () => {
     expect(txt.stdout).toMatch(/^Cluster .*: containment [\d.]+\/100, grade [A-F]$/m);
     expect(txt.stdout).toMatch(/^Not run \(they need the complete analysis\): policy-redundant$/m);
     expect(txt.stderr).toContain('the audit ran from reach blocks; not run (they need the complete analysis): policy-redundant');
+    // the hint says what raising the cap is still for
+    expect(txt.stderr).toMatch(/only policy-redundant needs the complete analysis; for it, .*--max-classes/);
     const sarif = await runCliCaptured(['audit', '--manifests', 'examples/shop', '--max-classes', '1', '-o', 'sarif']);
     const run = (JSON.parse(sarif.stdout) as { runs: { invocations?: { executionSuccessful: boolean; toolExecutionNotifications: { message: { text: string } }[] }[]; results: unknown[] }[] }).runs[0]!;
     expect(run.invocations?.[0]?.executionSuccessful).toBe(false);
