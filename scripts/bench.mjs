@@ -225,6 +225,15 @@ async function child(task, p) {
   const out = { task, ms: null, rssMb: undefined, extra: {} };
   const readSnap = (file) => m.writers.readSnapshotJson(join(p.dir, file));
   const analyse = (s) => m.engine.analyseCluster(m.model.buildClusterModel(s).model, settings);
+  /** Beyond the engine's limits: the snapshot's model and policy analysis, each timed. */
+  const policyAnalysis = async () => {
+    const snap = await readSnap('snapshot.json');
+    const [built, modelMs] = await timed('buildClusterModel', () => m.model.buildClusterModel(snap));
+    const [base, policiesMs] = await timed('analysePolicies', () => m.engine.analysePolicies(built.model, settings));
+    return { base, modelMs, policiesMs };
+  };
+  /** The input of an audit beyond the engine's limits (runPolicyAudit, runBlockAudit). */
+  const auditInput = (base) => ({ cluster: p.workload, takenAt: TAKEN_AT, analysis: base, settings: m.auditSettings.DEFAULT_AUDIT_SETTINGS, today: '2026-01-01', stoppedBecause: 'bench' });
   switch (task) {
     case 'generate': {
       const tmp = `${p.dir}.tmp-${process.pid}`;
@@ -311,12 +320,8 @@ async function child(task, p) {
     }
     case 'policy-audit': {
       // beyond the engine's limits: snapshot -> model -> policy analysis -> the policy-level checks
-      const snap = await readSnap('snapshot.json');
-      const [built, modelMs] = await timed('buildClusterModel', () => m.model.buildClusterModel(snap));
-      const [base, policiesMs] = await timed('analysePolicies', () => m.engine.analysePolicies(built.model, settings));
-      const [r, checksMs] = await timed('runPolicyAudit', () =>
-        m.audit.runPolicyAudit({ cluster: p.workload, takenAt: TAKEN_AT, analysis: base, settings: m.auditSettings.DEFAULT_AUDIT_SETTINGS, today: '2026-01-01', stoppedBecause: 'bench' }),
-      );
+      const { base, modelMs, policiesMs } = await policyAnalysis();
+      const [r, checksMs] = await timed('runPolicyAudit', () => m.audit.runPolicyAudit(auditInput(base)));
       out.ms = modelMs + policiesMs + checksMs;
       out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, checksMs, classes: base.classes.length, checksRun: r.summary.checks.length, notRun: r.notRun.checks, findings: r.findings.length, bySeverity: severityCounts(r.findings) };
       break;
@@ -324,9 +329,7 @@ async function child(task, p) {
     case 'reach-blocks': {
       // the factorised reach (docs/factorised-engine.md): from the snapshot, as far as it is built
       const rb = await load('core/engine/reach-blocks.js');
-      const snap = await readSnap('snapshot.json');
-      const [built, modelMs] = await timed('buildClusterModel', () => m.model.buildClusterModel(snap));
-      const [base, policiesMs] = await timed('analysePolicies', () => m.engine.analysePolicies(built.model, settings));
+      const { base, modelMs, policiesMs } = await policyAnalysis();
       const [rules, rulesMs] = await timed('directionRules', () => ({ egress: rb.directionRules(base, 'egress'), ingress: rb.directionRules(base, 'ingress') }));
       const [blocks, blocksMs] = await timed('reachBlocks', () => rb.reachBlocks(base, rules.egress, rules.ingress));
       const wr = await load('core/engine/block-workload-reach.js');
@@ -345,12 +348,8 @@ async function child(task, p) {
     case 'block-audit': {
       // beyond the class cap: snapshot -> model -> policy analysis -> the audit from reach blocks (every check
       // but those that need the complete analysis)
-      const snap = await readSnap('snapshot.json');
-      const [built, modelMs] = await timed('buildClusterModel', () => m.model.buildClusterModel(snap));
-      const [base, policiesMs] = await timed('analysePolicies', () => m.engine.analysePolicies(built.model, settings));
-      const [r, auditMs] = await timed('runBlockAudit', () =>
-        m.audit.runBlockAudit({ cluster: p.workload, takenAt: TAKEN_AT, analysis: base, settings: m.auditSettings.DEFAULT_AUDIT_SETTINGS, today: '2026-01-01', stoppedBecause: 'bench' }),
-      );
+      const { base, modelMs, policiesMs } = await policyAnalysis();
+      const [r, auditMs] = await timed('runBlockAudit', () => m.audit.runBlockAudit(auditInput(base)));
       out.ms = modelMs + policiesMs + auditMs;
       out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, auditMs, classes: base.classes.length, checksRun: r.summary.checks.length, notRun: r.notRun.checks, findings: r.findings.length, bySeverity: severityCounts(r.findings), containment: r.summary.containment };
       break;

@@ -53,13 +53,12 @@ export function auditCommand(ctx: CliContext): Command {
     if (failOn && result.findings.some((f) => !f.suppressed && severityRank(f.severity) >= severityRank(failOn))) process.exitCode = EXIT.findings;
     if (!audit.complete) {
       // the findings are printed, but some checks did not run: never a passing exit code
-      if ('fromBlocks' in audit) {
-        // the engine's own hint (raise its limit) would send the cluster through the allow maps it is beyond
-        const hint = `only ${audit.result.notRun.checks.join(', ')} needs the complete analysis; for it, ${audit.stoppedBy.hint ?? 'raise the limit'}`;
-        ctx.stderr.write(userMessage(audit.stoppedBy.message, { details: [`the audit ran from reach blocks; not run (they need the complete analysis): ${audit.result.notRun.checks.join(', ')}`], hint }));
-      } else {
-        ctx.stderr.write(userMessage(audit.stoppedBy.message, { details: [`only the policy-level checks ran; not run: ${audit.result.notRun.checks.join(', ')}`], hint: audit.stoppedBy.hint }));
-      }
+      const notRun = audit.result.notRun.checks.join(', ');
+      const fromBlocks = 'fromBlocks' in audit;
+      const details = [fromBlocks ? `the audit ran from reach blocks; not run (they need the complete analysis): ${notRun}` : `only the policy-level checks ran; not run: ${notRun}`];
+      // from blocks, the engine's own hint (raise its limit) would send the cluster through the allow maps it is beyond
+      const hint = fromBlocks ? `only ${notRun} needs the complete analysis; for it, ${audit.stoppedBy.hint ?? 'raise the limit'}` : audit.stoppedBy.hint;
+      ctx.stderr.write(userMessage(audit.stoppedBy.message, { details, ...(hint ? { hint } : {}) }));
       process.exitCode = EXIT.usage;
     }
   });

@@ -201,7 +201,6 @@ export class Bitset {
     }
   }
 
-  /** Calls fn for each set bit in increasing order. */
   /** The first index at or after `from` that is not in the set. */
   nextClearBit(from: number): number {
     let w = (from >> 5) - this.offset;
@@ -214,6 +213,7 @@ export class Bitset {
     }
   }
 
+  /** Calls fn for each set bit in increasing order. */
   forEach(fn: (i: number) => void): void {
     for (let w = 0; w < this.words.length; w++) {
       let word = this.words[w]!;

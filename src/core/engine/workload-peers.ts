@@ -7,6 +7,7 @@
 import { combineDirections, type ClusterAnalysis, type PolicyAnalysis } from './analyse-cluster.js';
 import type { AllowMap } from './allow-map.js';
 import { Bitset } from './bitset.js';
+import { workloadClasses } from './workload-connectivity.js';
 
 export interface WorkloadPeers {
   /** What its pods can reach (itself may be among them). */
@@ -26,7 +27,6 @@ export interface WorkloadPeerSets {
 export class ClassWorkloads {
   /** Every workload key of the cluster, sorted. */
   readonly keys: readonly string[];
-  readonly indexOf: ReadonlyMap<string, number>;
   /** The workloads of class c are flat[start[c]] .. flat[start[c + 1] - 1]. */
   readonly start: Int32Array;
   readonly flat: Int32Array;
@@ -37,7 +37,6 @@ export class ClassWorkloads {
     const N = classes.length;
     this.keys = [...new Set(classes.flatMap((c) => c.workloads))].sort();
     const indexOf = new Map(this.keys.map((k, i) => [k, i]));
-    this.indexOf = indexOf;
     this.start = new Int32Array(N + 1);
     classes.forEach((c, i) => (this.start[i + 1] = this.start[i]! + c.workloads.length));
     this.flat = new Int32Array(this.start[N]!);
@@ -73,8 +72,7 @@ export function rowWorkloadPeers(analysis: ClusterAnalysis): WorkloadPeerSets {
   };
   const outOf = analysis.reach.map(peersOfRow);
   const intoOf = combineDirections(N, analysis.egress, analysis.ingress, analysis.compiler).map(peersOfRow);
-  const byWorkload: number[][] = map.keys.map(() => []);
-  analysis.classes.forEach((c) => c.workloads.forEach((w) => byWorkload[map.indexOf.get(w)!]!.push(c.id)));
+  const byWorkload = workloadClasses(analysis);
   const unions = new Map<string, Bitset>();
   const rowIds = new Map<Bitset, number>();
   const unionOf = (rows: Bitset[]): Bitset => {
@@ -93,8 +91,8 @@ export function rowWorkloadPeers(analysis: ClusterAnalysis): WorkloadPeerSets {
     return u;
   };
   const peers = new Map<string, WorkloadPeers>();
-  map.keys.forEach((key, w) => {
-    const ids = byWorkload[w]!;
+  map.keys.forEach((key) => {
+    const ids = byWorkload.get(key)!;
     peers.set(key, { egress: map.of(unionOf(ids.map((c) => outOf[c]!))), ingress: map.of(unionOf(ids.map((c) => intoOf[c]!))) });
   });
   return { keys: map.keys, peers };
