@@ -1,4 +1,7 @@
-/** Use case: analyse a snapshot and audit it; beyond the engine's limits, audit what the policies alone show. */
+/**
+ * Use case: analyse a snapshot and audit it; beyond the engine's limits, audit it from reach blocks, and past
+ * their limit too, audit what the policies alone show.
+ */
 import { completeAnalysis, type ClusterAnalysis } from '../core/engine/analyse-cluster.js';
 import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
@@ -10,37 +13,24 @@ import type { Snapshot } from '../core/model/snapshot.js';
 import { analyseSnapshotPolicies } from './analyse-snapshot.js';
 
 /**
- * A complete audit, or — when the engine stopped at one of its limits — the policy-level audit with the
- * limit that stopped it (the checks over allow sets and reach did not run; see PolicyAuditResult).
+ * A complete audit; or, when the engine stopped at one of its limits (class cap, pair-cell limit), the audit
+ * from reach blocks (every check but those that need the complete analysis, with scores and exposure; see
+ * BlockAuditResult); or, past the block audit's own limit too, the policy-level audit (the checks over allow
+ * sets and reach did not run; see PolicyAuditResult). Each incomplete audit names the limit that stopped it.
  */
 export type SnapshotAudit =
   | { readonly complete: true; readonly result: AuditResult; readonly analysis: ClusterAnalysis; readonly problems: ObjectProblem[] }
-  | { readonly complete: false; readonly result: PolicyAuditResult; readonly stoppedBy: EngineLimitError; readonly problems: ObjectProblem[] };
+  | { readonly complete: false; readonly fromBlocks: true; readonly result: BlockAuditResult; readonly stoppedBy: EngineLimitError; readonly problems: ObjectProblem[] }
+  | { readonly complete: false; readonly fromBlocks: false; readonly result: PolicyAuditResult; readonly stoppedBy: EngineLimitError; readonly problems: ObjectProblem[] };
 
-/**
- * Beyond the engine's limits (class cap, pair-cell limit), the audit from reach blocks (runBlockAudit): every check but those that need the
- * complete analysis, with scores and exposure. Only for callers that asked for it (the `audit` command); the
- * reports and drifts still take the policy-level audit, until connectivity and diffs come from blocks too.
- */
-export type BlockSnapshotAudit = { readonly complete: false; readonly fromBlocks: true; readonly result: BlockAuditResult; readonly stoppedBy: EngineLimitError; readonly problems: ObjectProblem[] };
-
-export function auditSnapshot(snapshot: Snapshot, engine: EngineSettings, audit: AuditSettings, today: string, previous?: PreviousPeriodCounts): SnapshotAudit;
-export function auditSnapshot(
-  snapshot: Snapshot,
-  engine: EngineSettings,
-  audit: AuditSettings,
-  today: string,
-  previous: PreviousPeriodCounts | undefined,
-  options: { readonly fromBlocks: true; readonly onProgress?: (message: string) => void },
-): SnapshotAudit | BlockSnapshotAudit;
 export function auditSnapshot(
   snapshot: Snapshot,
   engine: EngineSettings,
   audit: AuditSettings,
   today: string,
   previous?: PreviousPeriodCounts,
-  options: { readonly fromBlocks?: boolean; readonly onProgress?: (message: string) => void } = {},
-): SnapshotAudit | BlockSnapshotAudit {
+  options: { readonly onProgress?: (message: string) => void } = {},
+): SnapshotAudit {
   const { base, problems } = analyseSnapshotPolicies(snapshot, engine);
   const common = { cluster: snapshot.cluster, takenAt: snapshot.takenAt, settings: audit, today, ...(previous ? { previous } : {}) };
   try {
@@ -50,21 +40,19 @@ export function auditSnapshot(
     if (!(e instanceof EngineLimitError)) throw e;
     let reason = engineLimitReason(e);
     // the audit from reach blocks has no class cap; past its own limit, the policy-level audit says why both stopped
-    if (options.fromBlocks) {
-      options.onProgress?.(`${snapshot.cluster}: beyond the engine's limits (${e.summary}); auditing from reach blocks`);
-      try {
-        const result = runBlockAudit({ ...common, analysis: base, stoppedBecause: reason });
-        base.compiler.forgetPeers();
-        return { complete: false, fromBlocks: true, result, stoppedBy: e, problems };
-      } catch (blockLimit) {
-        if (!(blockLimit instanceof EngineLimitError)) throw blockLimit;
-        reason += ` The audit from reach blocks stopped too: ${engineLimitReason(blockLimit)}`;
-      }
+    options.onProgress?.(`${snapshot.cluster}: beyond the engine's limits (${e.summary}); auditing from reach blocks`);
+    try {
+      const result = runBlockAudit({ ...common, analysis: base, stoppedBecause: reason });
+      // the checks are done: the result keeps the policy analysis (for coverage in drifts), not its peer caches
+      base.compiler.forgetPeers();
+      return { complete: false, fromBlocks: true, result, stoppedBy: e, problems };
+    } catch (blockLimit) {
+      if (!(blockLimit instanceof EngineLimitError)) throw blockLimit;
+      reason += ` The audit from reach blocks stopped too: ${engineLimitReason(blockLimit)}`;
     }
     const result = runPolicyAudit({ ...common, analysis: base, stoppedBecause: reason });
-    // the checks are done: the result keeps the analysis (for reports and drifts), not its peer caches
     base.compiler.forgetPeers();
-    return { complete: false, result, stoppedBy: e, problems };
+    return { complete: false, fromBlocks: false, result, stoppedBy: e, problems };
   }
 }
 

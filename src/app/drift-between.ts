@@ -1,22 +1,31 @@
 /**
  * Use case: drift between two snapshots of one cluster (connectivity, exposure, policies, labels, findings).
- * A side beyond the engine's limits still gives the policy drift: policies, coverage and the findings of the
- * policy-level checks (see auditSnapshot); connectivity and exposure then stay unknown, never estimated.
+ * A side beyond the engine's limits is audited from reach blocks (see auditSnapshot): against another such
+ * side or a complete one it still gives the exposure drift and the findings of every check but those that
+ * need the complete analysis; connection changes are then not compared, never estimated. Past the block
+ * audit's limit a side gives the policy drift only: policies, coverage and the policy-level findings.
  */
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import { coverageView, detachedCoverageView, type AnyDriftSide } from '../core/diff/drift.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
 import type { ObjectProblem } from '../core/model/object-problem.js';
 import type { Snapshot } from '../core/model/snapshot.js';
-import { auditSnapshot } from './audit-snapshot.js';
+import { auditSnapshot, type SnapshotAudit } from './audit-snapshot.js';
 
 export { driftBetween, type AnyDriftSide, type DriftOutcome } from '../core/diff/drift.js';
 
 export function driftSide(snapshot: Snapshot, engine: EngineSettings, audit: AuditSettings, today: string): { side: AnyDriftSide; problems: ObjectProblem[] } {
   const a = auditSnapshot(snapshot, engine, audit, today);
-  // a side beyond the limits keeps no policy analysis: only its coverage sets (see detachedCoverageView)
-  const side: AnyDriftSide = a.complete
-    ? { complete: true, side: { snapshot, facts: a.result.facts, coverage: coverageView(a.result.facts), findings: a.result.findings } }
-    : { complete: false, side: { snapshot, coverage: detachedCoverageView(a.result.facts), findings: a.result.findings }, reason: a.stoppedBy.message };
-  return { side, problems: a.problems };
+  return { side: driftSideOf(snapshot, a), problems: a.problems };
+}
+
+/**
+ * A snapshot's drift side from its audit. A side beyond the limits keeps no policy analysis: only its coverage
+ * sets (see detachedCoverageView) and, from reach blocks, its workloads' facts.
+ */
+export function driftSideOf(snapshot: Snapshot, a: SnapshotAudit): AnyDriftSide {
+  if (a.complete) return { complete: true, side: { snapshot, facts: a.result.facts, workloadFacts: a.result.facts.workloads, coverage: coverageView(a.result.facts), findings: a.result.findings } };
+  const side = { snapshot, coverage: detachedCoverageView(a.result.facts), findings: a.result.findings };
+  if (a.fromBlocks) return { complete: false, side: { ...side, workloadFacts: a.result.facts.workloads }, reason: `analysed from reach blocks, connections not listed: ${a.stoppedBy.message}` };
+  return { complete: false, side, reason: a.stoppedBy.message };
 }

@@ -23,7 +23,8 @@ export interface RunCycleDeps {
   readonly collect: () => Promise<CollectResult[]>;
   /**
    * A one-line audit summary of a stored snapshot, e.g. `containment 81.3 (B); 0 critical, 3 high ...`;
-   * complete is false when the engine stopped at a limit and only the policy-level checks ran.
+   * complete is false when the engine stopped at a limit and some check did not run (from reach blocks, those
+   * that need the complete analysis; past the blocks' limit, every check over allow sets).
    */
   readonly auditLine: (snapshot: Snapshot) => { readonly text: string; readonly complete: boolean };
   /** Clusters a report covers (configured ones, else every cluster in the store). */
@@ -98,7 +99,7 @@ export async function runCycle(deps: RunCycleDeps, opts: RunOptions): Promise<Ru
         try {
           const line = deps.auditLine(r.snapshot);
           audit = `; ${line.text}`;
-          // a cluster audited at policy level only is not a success: its containment is unknown
+          // a cluster where some check did not run is not a success (as `audit` exits 2 for it)
           if (!line.complete) failed = true;
         } catch (e) {
           audit = `; audit failed: ${(e as Error).message}`;

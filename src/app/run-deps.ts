@@ -22,8 +22,10 @@ export interface RunDepsOptions {
 }
 
 /**
- * `containment 81.3 (B); 0 critical, 3 high, 5 medium, 2 low findings`, or, beyond the engine's limits,
- * `not analysed (<the limit>): policy-level checks only, 0 critical, 3 high, ... findings; 6 checks not run`.
+ * `containment 81.3 (B); 0 critical, 3 high, 5 medium, 2 low findings`; beyond the engine's limits, from reach
+ * blocks, `containment 69.0 (D) from reach blocks (<the limit>); 0 critical, ... findings; 1 check not run
+ * (policy-redundant)`; past the blocks' limit too, `not analysed (<the limit>): policy-level checks only,
+ * 0 critical, 3 high, ... findings; 6 checks not run`. `complete` is false whenever a check did not run.
  */
 export function auditLine(config: NetpolAuditConfig, snapshot: Snapshot, today: string): { text: string; complete: boolean } {
   const audit = auditSnapshot(snapshot, engineSettingsFromConfig(config), auditSettingsFrom(config), today);
@@ -33,11 +35,13 @@ export function auditLine(config: NetpolAuditConfig, snapshot: Snapshot, today: 
     const { score, grade } = audit.result.summary.containment;
     return { text: `containment ${score} (${grade}); ${counts} findings`, complete: true };
   }
-  const notRun = audit.result.notRun.checks.length;
-  return {
-    text: `not analysed (${audit.stoppedBy.summary}): policy-level checks only, ${counts} findings; ${notRun} check${notRun === 1 ? '' : 's'} over allow sets not run`,
-    complete: false,
-  };
+  const notRun = audit.result.notRun.checks;
+  const checks = `${notRun.length} check${notRun.length === 1 ? '' : 's'}`;
+  if (audit.fromBlocks) {
+    const { score, grade } = audit.result.summary.containment;
+    return { text: `containment ${score} (${grade}) from reach blocks (${audit.stoppedBy.summary}); ${counts} findings; ${checks} not run (${notRun.join(', ')})`, complete: false };
+  }
+  return { text: `not analysed (${audit.stoppedBy.summary}): policy-level checks only, ${counts} findings; ${checks} over allow sets not run`, complete: false };
 }
 
 export function runDeps(config: NetpolAuditConfig, store: HistoryStore, o: RunDepsOptions): RunCycleDeps {

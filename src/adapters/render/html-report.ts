@@ -283,6 +283,8 @@ function headline(model: ReportModel, open: Record<Severity, number>): string {
     }
   }
   if (model.missing.length) parts.push(`${model.missing.length} of ${model.clusters.length} clusters ${model.missing.length === 1 ? 'has' : 'have'} no data for the period.`);
+  const fromBlocks = model.clusterSections.filter((s) => s.fromBlocks).length;
+  if (fromBlocks) parts.push(`${fromBlocks} of ${model.clusters.length} clusters ${fromBlocks === 1 ? 'is' : 'are'} beyond the engine's limits and ${fromBlocks === 1 ? 'was' : 'were'} analysed from reach blocks (section 3).`);
   return parts.join(' ');
 }
 
@@ -323,6 +325,7 @@ function buildView(model: ReportModel, css: string, options: ReportRenderOptions
       reason: m?.reason ?? s?.missingReason ?? 'no snapshot in the period',
       takenAt: s?.snapshot?.takenAt,
       partial: (s?.snapshot?.failures.length ?? 0) > 0,
+      fromBlocks: s?.fromBlocks !== undefined,
       grade: missing ? undefined : s?.grade,
       score: missing ? undefined : s?.score,
     };

@@ -2,8 +2,10 @@
  * Loads what a report needs from the history: per cluster, the newest snapshot of the period, of the
  * previous period and of each trend period, analysed and audited (each snapshot once). Periods without a
  * snapshot stay empty, with the reason when a collection failure was recorded. A snapshot beyond one of
- * the engine's limits (class cap, pair-cell limit) leaves its period without figures too, with the engine's
- * explanation and the findings of the policy-level checks, and never stops the other clusters' report.
+ * the engine's limits (class cap, pair-cell limit) is audited from reach blocks: its figures and findings
+ * are those of a complete audit but for the checks that need the complete analysis, and its connections
+ * are not listed. Past the block audit's own limit, its period has no figures, only the engine's explanation
+ * and the findings of the policy-level checks. Neither stops the other clusters' report.
  */
 import type { HistoryStore, StoredSnapshotMeta } from '../../adapters/store/history-store.js';
 import { workloadConnectivity } from '../../core/engine/workload-connectivity.js';
@@ -42,8 +44,8 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     const snapshot = await store.getSnapshot(meta.id);
     if (!snapshot) throw new Error(`snapshot ${meta.id} disappeared from the store`);
     req.onProgress?.(`analysing ${meta.cluster} snapshot ${meta.id} (${meta.takenAt})`);
-    const audited = auditSnapshot(snapshot, req.engine, req.audit, asOf, previous);
-    if (!audited.complete) {
+    const audited = auditSnapshot(snapshot, req.engine, req.audit, asOf, previous, { ...(req.onProgress ? { onProgress: req.onProgress } : {}) });
+    if (!audited.complete && !audited.fromBlocks) {
       req.onProgress?.(`${meta.cluster} snapshot ${meta.id} not analysed: ${audited.stoppedBy.summary}; policy-level checks only`);
       const unanalysable: Unanalysable = {
         unanalysed: { id: meta.id, takenAt: meta.takenAt, contentHash: meta.contentHash, reason: audited.result.notRun.reason, snapshot, policyAudit: audited.result },
@@ -51,7 +53,6 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
       cache.set(key, unanalysable);
       return unanalysable;
     }
-    const { analysis, result: audit } = audited;
     const result: AnalysedSnapshot = {
       meta: {
         id: meta.id,
@@ -61,8 +62,9 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
         failures: snapshot.failures.map((f) => `${f.resource}: ${f.reason}`),
       },
       snapshot,
-      audit,
-      connectivity: workloadConnectivity(analysis),
+      audit: audited.result,
+      // beyond the engine's limits the connections are not listed (W3 at 100k pods: 57 million workload pairs)
+      ...(audited.complete ? { connectivity: workloadConnectivity(audited.analysis) } : {}),
     };
     cache.set(key, result);
     return result;

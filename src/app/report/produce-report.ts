@@ -73,7 +73,7 @@ export async function produceReport(input: ProduceReportInput): Promise<ProduceR
   };
   const model = buildReportModel(data, baseOptions);
   const connectivity = new Map<string, WorkloadConnectivity>();
-  for (const c of data) if (c.current) connectivity.set(c.cluster, c.current.connectivity);
+  for (const c of data) if (c.current?.connectivity) connectivity.set(c.cluster, c.current.connectivity);
   const outputDir = input.outputDir ?? join(config.report.outputDir, safeName(period.label));
 
   // rendering adapters load handlebars, puppeteer and nodemailer: only when a report is produced

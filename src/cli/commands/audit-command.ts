@@ -41,7 +41,7 @@ export function auditCommand(ctx: CliContext): Command {
     }
     reporter.progress(`auditing ${snapshot.cluster}`);
     // beyond the engine's limits, the audit from reach blocks (every check but redundancy), else the policy level
-    const audit = auditSnapshot(snapshot, engine, settings, today, previous, { fromBlocks: true, onProgress: (m) => reporter.progress(m) });
+    const audit = auditSnapshot(snapshot, engine, settings, today, previous, { onProgress: (m) => reporter.progress(m) });
     const { result, problems } = audit;
     reporter.problems(problems);
     failOnErrors(problems, snapshot.source.path ?? snapshot.cluster);
@@ -54,7 +54,7 @@ export function auditCommand(ctx: CliContext): Command {
     if (!audit.complete) {
       // the findings are printed, but some checks did not run: never a passing exit code
       const notRun = audit.result.notRun.checks.join(', ');
-      const fromBlocks = 'fromBlocks' in audit;
+      const fromBlocks = audit.fromBlocks;
       const details = [fromBlocks ? `the audit ran from reach blocks; not run (they need the complete analysis): ${notRun}` : `only the policy-level checks ran; not run: ${notRun}`];
       // from blocks, the engine's own hint (raise its limit) would send the cluster through the allow maps it is beyond
       const hint = fromBlocks ? `only ${notRun} needs the complete analysis; for it, ${audit.stoppedBy.hint ?? 'raise the limit'}` : audit.stoppedBy.hint;

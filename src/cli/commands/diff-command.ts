@@ -65,8 +65,11 @@ export function diffCommand(ctx: CliContext): Command {
     else if (format === 'md') ctx.stdout.write(formatDriftMd(drift));
     else ctx.stdout.write(formatDriftTxt(drift));
     if (!drift.complete) {
-      // the policy drift is printed, but connectivity is unknown: never a passing exit code
-      ctx.stderr.write(userMessage('connectivity and exposure not analysed, beyond the engine limits; only the policy drift was computed', { details: drift.notAnalysed }));
+      // the drift is printed, but connectivity is unknown: never a passing exit code
+      const what = drift.exposure
+        ? 'connections not compared, beyond the engine limits: both sides were analysed from reach blocks (or one completely), so exposure, policies and findings were compared'
+        : 'connectivity and exposure not analysed, beyond the engine limits; only the policy drift was computed';
+      ctx.stderr.write(userMessage(what, { details: drift.notAnalysed }));
       process.exitCode = EXIT.usage;
     }
   });

@@ -1,9 +1,10 @@
 /**
  * Drift output: the connectivity `changes` (the diff JSON contract) plus exposure, policy, label and finding
- * sections. Beyond the engine's limits `changes` and `exposure` are null and `notAnalysed` says why.
+ * sections. Beyond the engine's limits `changes` is null and `notAnalysed` says why; `exposure` too, unless
+ * both sides were analysed from reach blocks (or one of them completely).
  */
 import type { DriftOutcome } from '../../app/drift-between.js';
-import type { Drift, PolicyDrift } from '../../core/diff/drift.js';
+import type { ExposureDrift, PolicyDrift } from '../../core/diff/drift.js';
 import { formatFieldChange } from '../../core/diff/object-diff.js';
 import { findingJson } from './audit-formats.js';
 import { connectivityChangesJson, formatConnectivityChangesMd, formatConnectivityChangesTxt } from './diff-formats.js';
@@ -13,7 +14,7 @@ export function driftJson(o: DriftOutcome) {
   const d = o.drift;
   return {
     changes: o.complete ? connectivityChangesJson(o.drift.connections) : null,
-    exposure: o.complete ? { newlyInternetExposed: o.drift.newlyInternetExposed, newlyCrossNamespaceExposed: o.drift.newlyCrossNamespaceExposed } : null,
+    exposure: exposureJson(exposureOf(o)),
     ...(o.complete ? {} : { notAnalysed: o.notAnalysed }),
     policies: d.policies.map((p) => ({ change: p.change, kind: p.kind, ...(p.namespace ? { namespace: p.namespace } : {}), name: p.name, fields: p.fields })),
     coverage: d.coverage,
@@ -21,28 +22,34 @@ export function driftJson(o: DriftOutcome) {
   };
 }
 
+const exposureOf = (o: DriftOutcome): ExposureDrift | null => (o.complete ? o.drift : o.exposure);
+const exposureJson = (e: ExposureDrift | null) => (e ? { newlyInternetExposed: e.newlyInternetExposed, newlyCrossNamespaceExposed: e.newlyCrossNamespaceExposed } : null);
+
 function policyLine(p: PolicyDrift['policies'][number]): string {
   const name = `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`;
   if (p.change !== 'modified') return `${p.change === 'added' ? '+' : '-'} ${name}\n`;
   return `~ ${name}\n${p.fields.map((f) => `    ${formatFieldChange(f)}\n`).join('')}`;
 }
 
-function reachTxt(d: Drift): string {
-  let out = `Connectivity (${d.connections.length} change${d.connections.length === 1 ? '' : 's'}):\n${formatConnectivityChangesTxt(d.connections)}`;
-  out += `\nNewly exposed:\n`;
+function exposureTxt(d: ExposureDrift): string {
+  let out = `Newly exposed:\n`;
   if (!d.newlyInternetExposed.length && !d.newlyCrossNamespaceExposed.length) out += '  none\n';
   for (const e of d.newlyInternetExposed) out += `  ${e.workload}: ${e.direction === 'ingress' ? 'now reachable from the internet' : 'can now reach the internet'}\n`;
   for (const e of d.newlyCrossNamespaceExposed) out += `  ${e.workload}: now reachable from namespace${e.namespaces.length === 1 ? '' : 's'} ${e.namespaces.join(', ')}\n`;
   return out;
 }
 
-function notAnalysedTxt(reasons: readonly string[]): string {
-  return `Connectivity and exposure: NOT ANALYSED (beyond the engine limits; the policy drift and the policy-level findings follow):\n${reasons.map((r) => `  ${r}\n`).join('')}`;
+function notAnalysedTxt(o: Extract<DriftOutcome, { complete: false }>): string {
+  const reasons = o.notAnalysed.map((r) => `  ${r}\n`).join('');
+  if (!o.exposure) return `Connectivity and exposure: NOT ANALYSED (beyond the engine limits; the policy drift and the policy-level findings follow):\n${reasons}`;
+  return `Connectivity: NOT COMPARED (beyond the engine limits, analysed from reach blocks; exposure, the policy drift and the findings of the checks that ran on both sides follow):\n${reasons}\n${exposureTxt(o.exposure)}`;
 }
 
 export function formatDriftTxt(o: DriftOutcome): string {
   const d = o.drift;
-  let out = o.complete ? reachTxt(o.drift) : notAnalysedTxt(o.notAnalysed);
+  let out = o.complete
+    ? `Connectivity (${o.drift.connections.length} change${o.drift.connections.length === 1 ? '' : 's'}):\n${formatConnectivityChangesTxt(o.drift.connections)}\n${exposureTxt(o.drift)}`
+    : notAnalysedTxt(o);
   out += `\nPolicies (${d.policies.length} change${d.policies.length === 1 ? '' : 's'}):\n${d.policies.length ? d.policies.map(policyLine).join('') : '  none\n'}`;
   out += `\nLabel changes that altered coverage:\n`;
   if (!d.coverage.length) out += '  none\n';
@@ -57,20 +64,21 @@ export function formatDriftTxt(o: DriftOutcome): string {
   return out;
 }
 
-function reachMd(d: Drift): string {
-  let out = `## Connectivity\n\n${formatConnectivityChangesMd(d.connections)}\n## Newly exposed\n\n`;
-  out += mdTable(['Workload', 'Exposure'], [
+function exposureMd(d: ExposureDrift): string {
+  return `## Newly exposed\n\n${mdTable(['Workload', 'Exposure'], [
     ...d.newlyInternetExposed.map((e) => [e.workload, e.direction === 'ingress' ? 'reachable from the internet' : 'reaches the internet']),
     ...d.newlyCrossNamespaceExposed.map((e) => [e.workload, `reachable from ${e.namespaces.join(', ')}`]),
-  ]);
-  return out;
+  ])}`;
 }
 
 export function formatDriftMd(o: DriftOutcome): string {
   const d = o.drift;
+  const reasons = o.complete ? '' : o.notAnalysed.map((r) => `- ${r}\n`).join('');
   let out = o.complete
-    ? reachMd(o.drift)
-    : `## Connectivity and exposure: not analysed\n\nBeyond the engine limits; the policy drift and the policy-level findings follow.\n\n${o.notAnalysed.map((r) => `- ${r}\n`).join('')}`;
+    ? `## Connectivity\n\n${formatConnectivityChangesMd(o.drift.connections)}\n${exposureMd(o.drift)}`
+    : o.exposure
+      ? `## Connectivity: not compared\n\nBeyond the engine limits, analysed from reach blocks; exposure, the policy drift and the findings of the checks that ran on both sides follow.\n\n${reasons}\n${exposureMd(o.exposure)}`
+      : `## Connectivity and exposure: not analysed\n\nBeyond the engine limits; the policy drift and the policy-level findings follow.\n\n${reasons}`;
   out += `\n## Policies\n\n${mdTable(['Change', 'Policy', 'Fields'], d.policies.map((p) => [p.change, `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`, p.fields.map(formatFieldChange).join('<br>')]))}`;
   out += `\n## Findings\n\n${mdTable(['Status', 'Severity', 'Check', 'Message'], [
     ...d.findings.new.map((f) => ['new', f.severity, f.check, f.message]),

@@ -4,7 +4,8 @@
  * modified (field by field); label changes that altered which policies cover a workload or namespace; and
  * findings new, resolved and persisting (matched by fingerprint).
  */
-import type { AuditFacts, NamespaceFacts, PolicyFacts, WorkloadInventory } from '../findings/audit-facts.js';
+import type { AuditFacts, NamespaceFacts, PolicyFacts, WorkloadFacts, WorkloadInventory } from '../findings/audit-facts.js';
+import type { Check } from '../findings/check.js';
 import { findCheck } from '../findings/check-registry.js';
 import type { Finding } from '../findings/finding.js';
 import type { ClusterModel } from '../model/cluster-model.js';
@@ -52,11 +53,15 @@ export interface PolicyDrift {
   readonly findings: { readonly new: readonly Finding[]; readonly resolved: readonly Finding[]; readonly persisting: readonly Finding[] };
 }
 
-/** The whole drift: the policy drift plus connectivity and exposure changes (both sides analysed). */
-export interface Drift extends PolicyDrift {
-  readonly connections: readonly ConnectivityChange[];
+/** Workloads newly exposed to the internet or to other namespaces (both sides' allow sets known). */
+export interface ExposureDrift {
   readonly newlyInternetExposed: readonly ExposureChange[];
   readonly newlyCrossNamespaceExposed: readonly CrossNamespaceChange[];
+}
+
+/** The whole drift: the policy drift plus connectivity and exposure changes (both sides analysed). */
+export interface Drift extends PolicyDrift, ExposureDrift {
+  readonly connections: readonly ConnectivityChange[];
 }
 
 /**
@@ -100,7 +105,15 @@ export interface PolicyDriftSide {
   readonly findings: readonly Finding[];
 }
 
-export interface DriftSide extends PolicyDriftSide {
+/**
+ * A side whose allow sets are known per workload but whose connectivity is not listed: analysed from reach
+ * blocks beyond the engine's limits. It keeps the workloads' facts, not the policy analysis they came from.
+ */
+export interface ExposureDriftSide extends PolicyDriftSide {
+  readonly workloadFacts: ReadonlyMap<string, WorkloadFacts>;
+}
+
+export interface DriftSide extends ExposureDriftSide {
   readonly facts: AuditFacts;
 }
 
@@ -180,11 +193,13 @@ function coverage(before: PolicyDriftSide, after: PolicyDriftSide): CoverageChan
 }
 
 /**
- * A side with only the findings of the policy-level checks: comparing a complete side with one beyond the
- * engine's limits like with like, so nothing reads as resolved merely because it was not checked.
+ * A side with only the findings of the checks that ran on both sides (those that need no more than `level`):
+ * comparing a complete side with one beyond the engine's limits like with like, so nothing reads as resolved
+ * merely because it was not checked.
  */
-function policyLevelSide(side: PolicyDriftSide): PolicyDriftSide {
-  return { ...side, findings: side.findings.filter((f) => findCheck(f.check)?.needs === 'policies') };
+function sideAtLevel(side: PolicyDriftSide, level: Check['needs']): PolicyDriftSide {
+  const ran = level === 'policies' ? (n: Check['needs']) => n === 'policies' : (n: Check['needs']) => n !== 'complete-analysis';
+  return { ...side, findings: side.findings.filter((f) => { const needs = findCheck(f.check)?.needs; return needs !== undefined && ran(needs); }) };
 }
 
 /** The drift that needs no allow set, for sides beyond the engine's limits (or either kind of side). */
@@ -202,11 +217,12 @@ export function computePolicyDrift(before: PolicyDriftSide, after: PolicyDriftSi
   };
 }
 
-export function computeDrift(before: DriftSide, after: DriftSide): Drift {
+/** Workloads the internet or another namespace reaches (or that reach the internet) only after. */
+export function computeExposureDrift(before: ReadonlyMap<string, WorkloadFacts>, after: ReadonlyMap<string, WorkloadFacts>): ExposureDrift {
   const newlyInternetExposed: ExposureChange[] = [];
   const newlyCrossNamespaceExposed: CrossNamespaceChange[] = [];
-  for (const [key, w] of after.facts.workloads) {
-    const prev = before.facts.workloads.get(key);
+  for (const [key, w] of after) {
+    const prev = before.get(key);
     for (const d of ['ingress', 'egress'] as const) {
       if (w[d].internet.length && !(prev && prev[d].internet.length)) newlyInternetExposed.push({ workload: key, direction: d });
     }
@@ -215,23 +231,51 @@ export function computeDrift(before: DriftSide, after: DriftSide): Drift {
     const added = nsNow.filter((n) => !nsBefore.has(n)).sort();
     if (added.length) newlyCrossNamespaceExposed.push({ workload: key, namespaces: added });
   }
+  return { newlyInternetExposed, newlyCrossNamespaceExposed };
+}
+
+export function computeDrift(before: DriftSide, after: DriftSide): Drift {
   return {
     connections: diffAnalyses(before.facts.analysis, after.facts.analysis),
-    newlyInternetExposed,
-    newlyCrossNamespaceExposed,
+    ...computeExposureDrift(before.workloadFacts, after.workloadFacts),
     ...computePolicyDrift(before, after),
   };
 }
 
-/** A drift side of either kind: complete, or beyond the engine's limits with the engine's explanation. */
-export type AnyDriftSide = { readonly complete: true; readonly side: DriftSide } | { readonly complete: false; readonly side: PolicyDriftSide; readonly reason: string };
+/**
+ * A drift side of any kind: complete; or beyond the engine's limits with the engine's explanation, analysed
+ * from reach blocks (an ExposureDriftSide: exposure and findings of the checks over allow sets compare) or at
+ * policy level only.
+ */
+export type AnyDriftSide =
+  | { readonly complete: true; readonly side: DriftSide }
+  | { readonly complete: false; readonly side: PolicyDriftSide | ExposureDriftSide; readonly reason: string };
 
-/** The whole drift, or — when a side is beyond the engine's limits — the policy drift and why. */
-export type DriftOutcome = { readonly complete: true; readonly drift: Drift } | { readonly complete: false; readonly drift: PolicyDrift; readonly notAnalysed: readonly string[] };
+/**
+ * The whole drift; or — when a side is beyond the engine's limits — the policy drift, the exposure drift when
+ * both sides' allow sets are known (`exposure`, else null), and why the rest was not compared.
+ */
+export type DriftOutcome =
+  | { readonly complete: true; readonly drift: Drift }
+  | { readonly complete: false; readonly drift: PolicyDrift; readonly exposure: ExposureDrift | null; readonly notAnalysed: readonly string[] };
 
-/** The whole drift when both sides are complete; otherwise the policy drift of the policy-level findings, and why. */
+const workloadFactsOf = (s: AnyDriftSide): ReadonlyMap<string, WorkloadFacts> | undefined => ('workloadFacts' in s.side ? s.side.workloadFacts : undefined);
+
+/**
+ * The whole drift when both sides are complete. Otherwise what both sides allow comparing: with both sides'
+ * allow sets known (a side analysed from reach blocks), the exposure drift and the findings of every check
+ * but those that need the complete analysis; else the policy drift and the policy-level findings.
+ */
 export function driftBetween(before: AnyDriftSide, after: AnyDriftSide): DriftOutcome {
   if (before.complete && after.complete) return { complete: true, drift: computeDrift(before.side, after.side) };
   const notAnalysed = ([['before', before], ['after', after]] as const).flatMap(([name, s]) => (s.complete ? [] : [`${name} (${s.side.snapshot.cluster}, ${s.side.snapshot.takenAt}): ${s.reason}`]));
-  return { complete: false, drift: computePolicyDrift(policyLevelSide(before.side), policyLevelSide(after.side)), notAnalysed };
+  const wb = workloadFactsOf(before);
+  const wa = workloadFactsOf(after);
+  const level = wb && wa ? 'allow-sets' : 'policies';
+  return {
+    complete: false,
+    drift: computePolicyDrift(sideAtLevel(before.side, level), sideAtLevel(after.side, level)),
+    exposure: wb && wa ? computeExposureDrift(wb, wa) : null,
+    notAnalysed,
+  };
 }

@@ -81,6 +81,12 @@ export interface BlockAuditResult extends Omit<AuditResult, 'facts'> {
   readonly notRun: { readonly checks: readonly string[]; readonly reason: string };
 }
 
+/** An audit with allow sets: complete, or from reach blocks beyond the engine's limits. */
+export type AllowSetAuditResult = AuditResult | BlockAuditResult;
+
+/** Whether an audit with allow sets came from reach blocks (some checks, listed in `notRun`, did not run). */
+export const isBlockAudit = (r: AllowSetAuditResult): r is BlockAuditResult => 'notRun' in r;
+
 export interface AuditInput {
   readonly cluster: string;
   readonly takenAt: string;

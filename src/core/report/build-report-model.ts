@@ -10,7 +10,7 @@ import { CHECKS, findCheck } from '../findings/check-registry.js';
 import { CONTROLS, CONTROL_IDS, controlLabel } from '../findings/controls.js';
 import { daysLeft, isExpired } from '../findings/exceptions.js';
 import type { Finding } from '../findings/finding.js';
-import type { AuditResult, PolicyAuditResult } from '../findings/run-audit.js';
+import { isBlockAudit, type AllowSetAuditResult, type PolicyAuditResult } from '../findings/run-audit.js';
 import { SEVERITIES, severityRank, type Severity } from '../findings/severity.js';
 import type { WorkloadConnectivity } from '../engine/workload-connectivity.js';
 import { formatConnectionSet } from '../model/connection-set.js';
@@ -40,8 +40,13 @@ import { combineFigures, grade, inScope, percent, policyLevelFigures, scopedFigu
 export interface AnalysedSnapshot {
   readonly meta: { readonly id: string; readonly takenAt: string; readonly contentHash: string; readonly serverVersion?: string; readonly failures: readonly string[] };
   readonly snapshot: Snapshot;
-  readonly audit: AuditResult;
-  readonly connectivity: WorkloadConnectivity;
+  /**
+   * Complete, or — for a snapshot beyond the engine's limits — from reach blocks: the same figures and
+   * findings, with the checks that need the complete analysis named as not run (BlockAuditResult.notRun).
+   */
+  readonly audit: AllowSetAuditResult;
+  /** Workload-to-workload connectivity; absent when analysed from reach blocks (not listed beyond the limits). */
+  readonly connectivity?: WorkloadConnectivity;
 }
 
 /**
@@ -78,7 +83,7 @@ export interface ClusterPeriodData {
 
 export interface TrendEntry {
   readonly period: ReportPeriod;
-  readonly audit: AuditResult | null;
+  readonly audit: AllowSetAuditResult | null;
   readonly policyAudit?: PolicyAuditResult;
 }
 
@@ -181,12 +186,11 @@ function findingView(f: Finding, status: FindingStatus): FindingView {
   };
 }
 
+const notRunView = (checks: readonly string[]) => checks.map((id) => ({ check: id, title: findCheck(id)?.title ?? id }));
+
 /** The policy-level checks' findings of a cluster beyond the engine's limits, and the checks that did not run. */
 function policyLevelView(audit: PolicyAuditResult, scope: NamespaceScope, status: FindingStatus): PolicyLevelSection {
-  return {
-    findings: scopedFindings(audit, scope).map((f) => findingView(f, status)),
-    notRun: audit.notRun.checks.map((id) => ({ check: id, title: findCheck(id)?.title ?? id })),
-  };
+  return { findings: scopedFindings(audit, scope).map((f) => findingView(f, status)), notRun: notRunView(audit.notRun.checks) };
 }
 
 /** A finding's status against the previous period: new, persisting, or none when that period did not check it. */
@@ -194,15 +198,17 @@ type FindingStatus = (f: Finding) => 'new' | 'persisting' | undefined;
 
 /**
  * Marks findings new or persisting by the previous period's fingerprints. When the previous period's snapshot
- * was beyond the engine's limits, only its policy-level checks ran: findings of those checks are compared
- * with its findings, and findings of checks over allow sets get no status (they were not checked then).
+ * was beyond the engine's limits, only some checks ran on it (from reach blocks, all but those that need the
+ * complete analysis; else the policy-level ones): findings of those checks are compared with its findings,
+ * and findings of the other checks get no status (they were not checked then).
  */
 function previousStatus(c: ClusterPeriodData): FindingStatus {
-  const previous = c.previous?.audit.findings ?? c.previousUnanalysed?.policyAudit.findings;
+  const previous = c.previous?.audit ?? c.previousUnanalysed?.policyAudit;
   if (!previous) return () => undefined;
-  const fingerprints = new Set(previous.map((f) => f.fingerprint));
-  const policyLevelOnly = !c.previous;
-  return (f) => (policyLevelOnly && findCheck(f.check)?.needs !== 'policies' ? undefined : fingerprints.has(f.fingerprint) ? 'persisting' : 'new');
+  const fingerprints = new Set(previous.findings.map((f) => f.fingerprint));
+  const notRun = new Set('notRun' in previous ? previous.notRun.checks : []);
+  const checked = (f: Finding) => (c.previous ? !notRun.has(f.check) : findCheck(f.check)?.needs === 'policies');
+  return (f) => (!checked(f) ? undefined : fingerprints.has(f.fingerprint) ? 'persisting' : 'new');
 }
 
 function severityGroups(views: readonly FindingView[]): SeverityGroup[] {
@@ -222,19 +228,32 @@ function severityGroups(views: readonly FindingView[]): SeverityGroup[] {
   });
 }
 
-function controlGroups(views: readonly FindingView[], disabled: readonly string[]): ControlGroup[] {
+/** Per enabled check, the clusters of the period it did not run on (beyond the engine's limits). */
+function checksNotRun(clusters: readonly ClusterPeriodData[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const c of clusters) {
+    const audit = c.current?.audit ?? c.unanalysed?.policyAudit;
+    if (!audit || !('notRun' in audit)) continue;
+    for (const check of audit.notRun.checks) out.set(check, [...(out.get(check) ?? []), c.cluster]);
+  }
+  return out;
+}
+
+function controlGroups(views: readonly FindingView[], disabled: readonly string[], notRun: ReadonlyMap<string, readonly string[]>): ControlGroup[] {
   return CONTROL_IDS.map((id) => {
     const checks = CHECKS.filter((c) => c.controls.includes(id) && !disabled.includes(c.id)).map((c) => {
       const open = views.filter((v) => v.check === c.id && !v.suppressed).length;
-      return { check: c.id, title: c.title, passed: open === 0, findings: open };
+      const notRunIn = notRun.get(c.id) ?? [];
+      return { check: c.id, title: c.title, passed: open === 0 && !notRunIn.length, findings: open, notRunIn };
     });
     const open = checks.reduce((n, c) => n + c.findings, 0);
     const suppressed = views.filter((v) => v.suppressed && findCheck(v.check)?.controls.includes(id)).length;
-    return { control: id, label: controlLabel(id), title: CONTROLS[id].title, openFindings: open, suppressedFindings: suppressed, checks, status: open ? 'failed' : 'passed' };
+    const status = open ? 'failed' : checks.some((c) => c.notRunIn.length) ? 'incomplete' : 'passed';
+    return { control: id, label: controlLabel(id), title: CONTROLS[id].title, openFindings: open, suppressedFindings: suppressed, checks, status };
   });
 }
 
-function namespaceRows(audit: AuditResult, scope: NamespaceScope): NamespaceRow[] {
+function namespaceRows(audit: AllowSetAuditResult, scope: NamespaceScope): NamespaceRow[] {
   const findings = scopedFindings(audit, scope).filter((f) => !f.suppressed);
   return audit.namespaces
     .filter((n) => n.workloads > 0 && inScope(scope, audit, n.namespace))
@@ -253,11 +272,13 @@ function namespaceRows(audit: AuditResult, scope: NamespaceScope): NamespaceRow[
     }));
 }
 
-/** A period's drift side: its analysed snapshot, or the one the engine stopped on (policy level). */
-const driftSide = (a: AnalysedSnapshot | undefined, u: UnanalysedSnapshot | undefined): AnyDriftSide =>
-  a
-    ? { complete: true, side: { snapshot: a.snapshot, facts: a.audit.facts, coverage: coverageView(a.audit.facts), findings: a.audit.findings } }
-    : { complete: false, side: { snapshot: u!.snapshot, coverage: coverageView(u!.policyAudit.facts), findings: u!.policyAudit.findings }, reason: u!.reason };
+/** A period's drift side: its analysed snapshot (complete or from reach blocks), or the one the engine stopped on (policy level). */
+function driftSide(a: AnalysedSnapshot | undefined, u: UnanalysedSnapshot | undefined): AnyDriftSide {
+  if (!a) return { complete: false, side: { snapshot: u!.snapshot, coverage: coverageView(u!.policyAudit.facts), findings: u!.policyAudit.findings }, reason: u!.reason };
+  const { audit, snapshot } = a;
+  const side = { snapshot, workloadFacts: audit.facts.workloads, coverage: coverageView(audit.facts), findings: audit.findings };
+  return isBlockAudit(audit) ? { complete: false, side, reason: audit.notRun.reason } : { complete: true, side: { ...side, facts: audit.facts } };
+}
 const nsOfKey = (k: string) => (k.includes('/') && k.includes('[') ? k.split('/')[0] : undefined);
 
 function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceScope, max: number): DriftSection {
@@ -282,15 +303,16 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   let fResolved = 0;
   let fPersist = 0;
   const policyOnly: string[] = [];
+  const exposureOnly: string[] = [];
   for (const c of comparable) {
     const audit = c.current?.audit ?? c.unanalysed!.policyAudit;
     const previousAudit = c.previous?.audit ?? c.previousUnanalysed!.policyAudit;
     const visible = (ns: string | undefined) => inScope(scope, audit, ns) || (ns !== undefined && inScope(scope, previousAudit, ns));
     const o = driftBetween(driftSide(c.previous, c.previousUnanalysed), driftSide(c.current, c.unanalysed));
     const d = o.drift;
-    if (!o.complete) policyOnly.push(c.cluster);
-    // connections and exposure exist only when both periods were analysed
-    const reach = o.complete ? o.drift : { connections: [], newlyInternetExposed: [], newlyCrossNamespaceExposed: [] };
+    if (!o.complete) (o.exposure ? exposureOnly : policyOnly).push(c.cluster);
+    // connections exist only when both periods were analysed completely; exposure when both have allow sets
+    const reach = o.complete ? o.drift : { connections: [], ...(o.exposure ?? { newlyInternetExposed: [], newlyCrossNamespaceExposed: [] }) };
     for (const x of reach.connections) {
       if (!visible(nsOfKey(x.src)) && !visible(nsOfKey(x.dst))) continue;
       if (x.type === 'added') opened++;
@@ -310,7 +332,7 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   }
   const order = { added: 0, changed: 1, removed: 2 } as const;
   changes.sort((a, b) => order[a.type] - order[b.type] || a.cluster.localeCompare(b.cluster) || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
-  const note = driftNote(clusters, comparable, policyOnly);
+  const note = driftNote(clusters, comparable, exposureOnly, policyOnly);
   return {
     available: true,
     ...(note ? { note } : {}),
@@ -327,10 +349,15 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   };
 }
 
-/** Which clusters the drift covers, and which of them only at policy level. */
-function driftNote(clusters: readonly ClusterPeriodData[], comparable: readonly ClusterPeriodData[], policyOnly: readonly string[]): string | undefined {
+/** Which clusters the drift covers, which of them without connection changes, and which only at policy level. */
+function driftNote(clusters: readonly ClusterPeriodData[], comparable: readonly ClusterPeriodData[], exposureOnly: readonly string[], policyOnly: readonly string[]): string | undefined {
   const parts: string[] = [];
   if (comparable.length < clusters.length) parts.push(`Drift covers ${comparable.map((c) => c.cluster).join(', ')}: the other clusters lack a snapshot in one of the two periods.`);
+  if (exposureOnly.length) {
+    parts.push(
+      `For ${exposureOnly.join(', ')} a snapshot is beyond the engine's limits and was analysed from reach blocks: connections were not compared; exposure, policy changes and the findings of every check that ran on both snapshots were.`,
+    );
+  }
   if (policyOnly.length) {
     parts.push(
       `For ${policyOnly.join(', ')} a snapshot is beyond the engine's limits: connections and exposure were not compared; policy changes and the findings of the policy-level checks were.`,
@@ -462,10 +489,12 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
         namespaceRows: [],
       };
     }
-    const f = scopedFigures(c.current.audit, scope);
+    const audit = c.current.audit;
+    const f = scopedFigures(audit, scope);
     return {
       cluster: c.cluster,
       status: 'ok',
+      ...(isBlockAudit(audit) ? { fromBlocks: { reason: audit.notRun.reason, notRun: notRunView(audit.notRun.checks) } } : {}),
       snapshot: c.current.meta,
       ...(f.score !== null ? { score: f.score, grade: grade(f.score) } : {}),
       namespaces: f.namespaces,
@@ -490,7 +519,7 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
     trends: trends(clusters, scope),
     clusterSections: sections,
     findingsBySeverity: severityGroups(views),
-    findingsByControl: controlGroups(views, o.settings.disabledChecks),
+    findingsByControl: controlGroups(views, o.settings.disabledChecks, checksNotRun(clusters)),
     drift: driftSection(clusters, scope, o.maxDriftChanges ?? 200),
     blastRadius: blastRadius(clusters, scope, o.topWorkloads),
     exceptions,

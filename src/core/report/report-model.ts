@@ -104,6 +104,12 @@ export interface ClusterSection {
    * checks that did not; the counts above are then the policy-level ones (no score is given).
    */
   readonly policyLevel?: PolicyLevelSection;
+  /**
+   * Set when the snapshot is beyond the engine's limits and was analysed from reach blocks: the figures and
+   * findings above are those of a complete audit, but the checks listed did not run (they need the complete
+   * analysis) and the workloads' connections are not listed (no connectivity export, no connection changes).
+   */
+  readonly fromBlocks?: { readonly reason: string; readonly notRun: readonly { readonly check: string; readonly title: string }[] };
 }
 
 export interface PolicyLevelSection {
@@ -152,10 +158,13 @@ export interface ControlGroup {
   /** Unsuppressed findings of the checks that give evidence for it. */
   readonly openFindings: number;
   readonly suppressedFindings: number;
-  /** Checks evidencing the control, with whether each passed. */
-  readonly checks: readonly { readonly check: string; readonly title: string; readonly passed: boolean; readonly findings: number }[];
-  /** passed: no open finding in its checks. */
-  readonly status: 'passed' | 'failed';
+  /**
+   * Checks evidencing the control: whether each passed (no open finding, and it ran on every cluster), and the
+   * clusters it did not run on (snapshots beyond the engine's limits).
+   */
+  readonly checks: readonly { readonly check: string; readonly title: string; readonly passed: boolean; readonly findings: number; readonly notRunIn: readonly string[] }[];
+  /** passed: no open finding in its checks, each run on every cluster; incomplete: no open finding, but some check did not run somewhere. */
+  readonly status: 'passed' | 'failed' | 'incomplete';
 }
 
 export interface ConnectionChangeView {

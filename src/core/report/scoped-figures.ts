@@ -2,7 +2,7 @@
  * The numbers a report shows for one cluster's audit, optionally limited to some namespaces (an email
  * channel's view). Cluster-scoped findings (admin policies) count only when nothing is filtered out.
  */
-import type { AuditResult, PolicyAuditResult } from '../findings/run-audit.js';
+import type { AllowSetAuditResult, PolicyAuditResult } from '../findings/run-audit.js';
 import { SEVERITIES, type Severity } from '../findings/severity.js';
 import { grade } from '../findings/exposure.js';
 import type { Finding } from '../findings/finding.js';
@@ -24,13 +24,13 @@ export interface ScopedFigures extends PolicyLevelFigures {
   readonly unlabeledPods: number;
 }
 
-export function inScope(scope: NamespaceScope, audit: AuditResult | PolicyAuditResult, namespace: string | undefined): boolean {
+export function inScope(scope: NamespaceScope, audit: AllowSetAuditResult | PolicyAuditResult, namespace: string | undefined): boolean {
   if (!scope) return true;
   if (namespace === undefined) return false;
   return scope(namespace, audit.facts.analysis.model.namespaces.get(namespace)?.labels ?? {});
 }
 
-export function scopedFindings(audit: AuditResult | PolicyAuditResult, scope: NamespaceScope): Finding[] {
+export function scopedFindings(audit: AllowSetAuditResult | PolicyAuditResult, scope: NamespaceScope): Finding[] {
   return audit.findings.filter((f) => inScope(scope, audit, f.namespace));
 }
 
@@ -44,7 +44,7 @@ export interface PolicyLevelFigures {
 }
 
 /** The counts any audit gives, complete or policy-level: namespaces with workloads, workloads, pods, policies, open findings. */
-export function policyLevelFigures(audit: AuditResult | PolicyAuditResult, scope: NamespaceScope): PolicyLevelFigures {
+export function policyLevelFigures(audit: AllowSetAuditResult | PolicyAuditResult, scope: NamespaceScope): PolicyLevelFigures {
   const workloads = [...audit.facts.workloads.values()].filter((w) => inScope(scope, audit, w.namespace));
   const findings = scopedFindings(audit, scope).filter((f) => !f.suppressed);
   const model = audit.facts.analysis.model;
@@ -59,7 +59,7 @@ export function policyLevelFigures(audit: AuditResult | PolicyAuditResult, scope
   };
 }
 
-export function scopedFigures(audit: AuditResult, scope: NamespaceScope): ScopedFigures {
+export function scopedFigures(audit: AllowSetAuditResult, scope: NamespaceScope): ScopedFigures {
   const nsRows = audit.namespaces.filter((n) => n.workloads > 0 && inScope(scope, audit, n.namespace));
   const workloads = [...audit.facts.workloads.values()].filter((w) => inScope(scope, audit, w.namespace));
   const exposure = audit.exposure.filter((e) => inScope(scope, audit, e.namespace));

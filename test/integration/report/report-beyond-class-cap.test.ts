@@ -1,7 +1,9 @@
 /**
- * Graceful degradation in a fleet report: a cluster whose stored snapshot is beyond the engine's class cap
- * is shown as "stored, not analysed" with the cap's explanation and the findings of its policy-level checks,
- * and the other clusters are reported in full. `netpol-audit report` as a process over a real SQLite history.
+ * Graceful degradation in a fleet report: a cluster whose stored snapshot is beyond the engine's class cap is
+ * analysed from reach blocks (score, findings, exposure; the checks that need the complete analysis named as
+ * not run, no connectivity export); past the block audit's own limit it is shown as "stored, not analysed"
+ * with both explanations and the findings of its policy-level checks. The other clusters are reported in
+ * full. `netpol-audit report` as a process over a real SQLite history.
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,10 +56,39 @@ describe('report with a cluster beyond the class cap', () => {
       expect(r.code, r.stderr).toBe(0);
     }
     config = join(dir, 'netpol-audit.yaml');
-    writeFileSync(config, [`store: ${store}`, `report: { outputDir: ${join(dir, 'reports')} }`, 'engine: { maxClasses: 10 }', ''].join('\n'));
   }, 120_000);
 
-  it('reports the other clusters and names the stored snapshot it could not analyse, with the reason', async () => {
+  it('analyses the cluster beyond the class cap from reach blocks, says so, and writes no connectivity export for it', async () => {
+    writeFileSync(config, [`store: ${store}`, `report: { outputDir: ${join(dir, 'reports-blocks')} }`, 'engine: { maxClasses: 10 }', ''].join('\n'));
+    const r = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/^Report 2026-Q3 for prod, pinned: containment \d+\.\d \([A-F]\); from reach blocks \(beyond the engine's limits, connections not listed\): pinned$/m);
+
+    const out = join(dir, 'reports-blocks', '2026-Q3');
+    const html = readFileSync(join(out, 'report.html'), 'utf8').replace(/<wbr>/g, '').replace(/&#x27;/g, "'");
+    expect(html).not.toContain('stored but was not analysed');
+    expect(html).toContain('Analysed from reach blocks.');
+    expect(html).toContain(`${PODS} pods fall into ${PODS} pod classes, more than the cap of 10`);
+    expect(html).toMatch(/these checks did not run \(they need the complete analysis\): [^.]*\(<span class="mono">policy-redundant<\/span>\)/);
+    expect(html).toContain('1 of 2 clusters is beyond the engine\'s limits and was analysed from reach blocks');
+    // pinned has a grade of its own, and its namespace a row with a score
+    const pinnedCard = html.slice(html.indexOf('id="cluster-pinned"'));
+    expect(pinnedCard.slice(0, 600)).toMatch(/<span class="grade grade-[A-F]">[A-F]<\/span> <strong>\d+(\.\d)?<\/strong>/);
+    expect(pinnedCard).toMatch(/<td class="mono ns">pinned<\/td>/);
+    // the redundancy check did not run on pinned: its control is not reported as passed
+    expect(html).toMatch(/<span class="badge incomplete">not run<\/span> [^<]*<code>policy-redundant<\/code> <span class="muted">\(not run for pinned\)<\/span>/);
+    expect(existsSync(join(out, 'connectivity-prod.csv'))).toBe(true);
+    expect(existsSync(join(out, 'connectivity-pinned.csv'))).toBe(false);
+    // the checks over allow sets ran on pinned: its pods are not isolated for egress
+    const findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as { findings: { cluster: string; check: string }[] };
+    const pinned = findings.findings.filter((f) => f.cluster === 'pinned').map((f) => f.check);
+    expect(pinned).toContain('pod-not-isolated');
+    expect(pinned).toContain('default-deny-missing');
+  }, 120_000);
+
+  it('past the reach blocks limit too, reports the other clusters and names the stored snapshot it could not analyse, with the reason', async () => {
+    // 1,000 cells: enough for prod's complete analysis, not for pinned's 24 workloads from reach blocks (1,536)
+    writeFileSync(config, [`store: ${store}`, `report: { outputDir: ${join(dir, 'reports')} }`, 'engine: { maxClasses: 10, maxPairCells: 1000 }', ''].join('\n'));
     const r = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^Report 2026-Q3 for prod, pinned: containment \d+\.\d \([A-F]\); no data for pinned \(snapshot not analysed\)$/m);
@@ -68,6 +99,7 @@ describe('report with a cluster beyond the class cap', () => {
     expect(html).toContain(`${PODS} pods fall into ${PODS} pod classes, more than the cap of 10`);
     expect(html).toContain('instance (24 values)');
     expect(html).toContain('--max-classes');
+    expect(html).toContain('The audit from reach blocks stopped too: 24 workloads');
     expect(html).toContain('snapshot stored, not analysed'); // page one, per cluster
     // the policy trend counts pinned's policy too (no allow set needed): prod's 10 and pinned's 1
     const policiesRow = html.match(/<tr><td>Policies<\/td>(.*?)<\/tr>/)?.[1] ?? '';

@@ -48,26 +48,34 @@ function deps(s: HistoryStore, over: Partial<RunCycleDeps> = {}) {
 const opts = (over: Partial<RunOptions> = {}): RunOptions => ({ snapshot: true, report: true, force: false, periodKind: 'quarter', waitMs: 0, lockTtlMs: 60_000, owner: 'test:1', ...over });
 
 describe('run cycle', () => {
-  it('stores a snapshot beyond the engine limits, prints its policy-level audit, and does not call the run a success', async () => {
+  it('stores a snapshot beyond the engine limits, prints its audit from reach blocks (or past their limit, its policy-level audit), and does not call the run a success', async () => {
     const s = await store();
-    const dir = mkdtempSync(join(tmpdir(), 'npa-run-limit-'));
-    writeFileSync(join(dir, 'netpol-audit.yaml'), 'engine: { maxClasses: 2 }\n');
-    const config = await loadConfig({ env: {}, cwd: dir });
+    const configWith = async (yaml: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'npa-run-limit-'));
+      writeFileSync(join(dir, 'netpol-audit.yaml'), yaml);
+      return loadConfig({ env: {}, cwd: dir });
+    };
+    const blocks = await configWith('engine: { maxClasses: 2 }\n');
     const { d } = deps(s, {
       collect: async () => [await collectShop('prod', NOW.toISOString())],
-      auditLine: (snapshot) => auditLine(config, snapshot, '2026-10-02'),
+      auditLine: (snapshot) => auditLine(blocks, snapshot, '2026-10-02'),
     });
     const r = await runCycle(d, opts({ report: false }));
     expect(r.clusters).toHaveLength(1);
     expect(r.clusters[0]!.line).toMatch(
-      /^prod: snapshot 1 stored \(9 pods, 10 policies\); not analysed \(\d+ pod classes, cap 2\): policy-level checks only, 0 critical, \d+ high, \d+ medium, \d+ low findings; 6 checks over allow sets not run$/,
+      /^prod: snapshot 1 stored \(9 pods, 10 policies\); containment \d+(\.\d)? \([A-F]\) from reach blocks \(\d+ pod classes, cap 2\); 0 critical, \d+ high, \d+ medium, \d+ low findings; 1 check not run \(policy-redundant\)$/,
     );
     expect(r.exitCode).toBe(3);
-    // the snapshot is stored all the same, and a complete audit line is given without the limit
+    // the snapshot is stored all the same, and the score is the complete audit's
     expect(await s.listSnapshots({ cluster: 'prod' })).toHaveLength(1);
-    expect(auditLine(await loadConfig({ env: {}, cwd: mkdtempSync(join(tmpdir(), 'npa-run-nolimit-')) }), (await collectShop('prod', NOW.toISOString())).snapshot, '2026-10-02')).toMatchObject({
-      text: expect.stringMatching(/^containment \d+(\.\d)? \([A-F]\); /),
-      complete: true,
+    const shop = (await collectShop('prod', NOW.toISOString())).snapshot;
+    const complete = auditLine(await configWith(''), shop, '2026-10-02');
+    expect(complete).toMatchObject({ text: expect.stringMatching(/^containment \d+(\.\d)? \([A-F]\); /), complete: true });
+    expect(r.clusters[0]!.line).toContain(complete.text.split(';')[0]!);
+    // 500 cells: below what prod's 9 workloads take from reach blocks (576)
+    expect(auditLine(await configWith('engine: { maxClasses: 2, maxPairCells: 500 }\n'), shop, '2026-10-02')).toEqual({
+      text: expect.stringMatching(/^not analysed \(\d+ pod classes, cap 2\): policy-level checks only, 0 critical, \d+ high, \d+ medium, \d+ low findings; 6 checks over allow sets not run$/),
+      complete: false,
     });
     await s.close();
   });

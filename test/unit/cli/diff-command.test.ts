@@ -28,9 +28,32 @@ describe('netpol-audit diff', () => {
     expect(json.changes).toHaveLength(14);
   });
 
-  it('beyond the engine limits prints the policy drift, says connectivity was not analysed, and exits 2', async () => {
+  it('beyond the engine limits compares exposure, policies and findings from reach blocks, says connections were not compared, and exits 2', async () => {
     const full = JSON.parse((await runCliCaptured([...args, '-o', 'json'])).stdout);
     const r = await runCliCaptured([...args, '-o', 'json', '--max-classes', '1']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('connections not compared, beyond the engine limits');
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ changes: null, notAnalysed: [expect.stringMatching(/^before \(.*analysed from reach blocks, connections not listed: .*more than the cap of 1/), expect.stringMatching(/^after \(/)] });
+    // exposure and the findings of every check over allow sets compare as in the complete drift
+    expect(json.exposure).toEqual(full.exposure);
+    expect(json.policies).toEqual(full.policies);
+    expect(json.coverage).toEqual(full.coverage);
+    const noRedundancy = (fs: { check: string }[]) => fs.filter((f) => f.check !== 'policy-redundant');
+    expect(json.findings.new).toEqual(noRedundancy(full.findings.new));
+    expect(json.findings.resolved).toEqual(noRedundancy(full.findings.resolved));
+    const txt = await runCliCaptured([...args, '--max-classes', '1']);
+    expect(txt.stdout).toMatch(/^Connectivity: NOT COMPARED/);
+    expect(txt.stdout).toContain('shop/cart[Deployment]: now reachable from namespaces kube-system, ops');
+    const md = await runCliCaptured([...args, '-o', 'md', '--max-classes', '1']);
+    expect(md.stdout).toMatch(/^## Connectivity: not compared\n/);
+    expect(md.stdout).toContain('| shop/cart[Deployment] | reachable from kube-system, ops |');
+  });
+
+  it('past the reach blocks limit too prints the policy drift, says connectivity and exposure were not analysed, and exits 2', async () => {
+    const full = JSON.parse((await runCliCaptured([...args, '-o', 'json'])).stdout);
+    const capped = ['--max-classes', '1', '--max-pair-cells', '100'];
+    const r = await runCliCaptured([...args, '-o', 'json', ...capped]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('connectivity and exposure not analysed, beyond the engine limits');
     const json = JSON.parse(r.stdout);
@@ -38,7 +61,7 @@ describe('netpol-audit diff', () => {
     expect(json.policies).toEqual(full.policies);
     expect(json.coverage).toEqual(full.coverage);
     expect(json.findings.new.map((f: { check: string }) => f.check)).toEqual(['peer-any-namespace']);
-    const txt = await runCliCaptured([...args, '--max-classes', '1']);
+    const txt = await runCliCaptured([...args, ...capped]);
     expect(txt.stdout).toMatch(/^Connectivity and exposure: NOT ANALYSED/);
     expect(txt.stdout).toContain('~ NetworkPolicy shop/cart');
   });

@@ -74,6 +74,23 @@ describe('report HTML', () => {
     expect(missing).not.toContain('<table');
   });
 
+  it('shows a cluster analysed from reach blocks with its figures, what did not run, and a control left incomplete', () => {
+    const ok = model.clusterSections.find((c) => c.status === 'ok')!;
+    const fromBlocks = { reason: '100,007 pods fall into 100,008 pod classes, more than the cap of 20,000.', notRun: [{ check: 'policy-redundant', title: 'Redundant policy' }] };
+    const control = { ...model.findingsByControl[0]!, status: 'incomplete' as const, openFindings: 0, checks: [{ check: 'policy-redundant', title: 'Redundant policy', passed: false, findings: 0, notRunIn: [ok.cluster] }] };
+    const out = renderReportHtml(sampleReportModel({ clusterSections: model.clusterSections.map((c) => (c === ok ? { ...c, fromBlocks } : c)), findingsByControl: [control] }));
+    const card = out.slice(out.indexOf(`id="cluster-${ok.cluster}"`)).split('class="card cluster"')[0]!;
+    expect(card).toContain('<strong>Analysed from reach blocks.</strong> 100,007 pods fall into 100,008 pod classes');
+    expect(card).toContain('these checks did not run (they need the complete analysis): Redundant policy (<span class="mono">policy-redundant</span>)');
+    // its grade and figures are shown: it is not missing
+    expect(card).toMatch(/<span class="grade grade-[A-F]">/);
+    expect(card).toContain('class="stats"');
+    expect(out).toContain('beyond the engine&#x27;s limits and was analysed from reach blocks (section 3)');
+    expect(out).toMatch(/<span class="badge incomplete">not run<\/span> Redundant policy <code>policy-redundant<\/code> <span class="muted">\(not run for [^)]+\)<\/span>/);
+    expect(out).toMatch(/<span class="badge incomplete">incomplete<\/span>/);
+    expect(renderReportHtml(model)).not.toContain('Analysed from reach blocks');
+  });
+
   it('writes nothing invented when no cluster has data', () => {
     const empty: ReportModel = sampleReportModel({
       overall: { score: null, grade: null, previousScore: 70 },

@@ -25,21 +25,46 @@ const base = () => [
 ];
 
 describe('drift', () => {
-  it('beyond the engine limits, gives the policy drift and the policy-level findings only, and says which side was not analysed', () => {
+  it('beyond the engine limits, from reach blocks, gives exposure, the policy drift and the findings of every check but redundancy', () => {
+    const after = [...base(), netpol('shop', 'web-public', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { namespaceSelector: { matchLabels: { team: 'ops' } } }] }] })];
+    const complete = driftBetween(side(base()), side(after));
+    const capped = { ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1 };
+    for (const [before, label] of [[side(base()), 'complete before'], [side(base(), capped), 'both from blocks']] as const) {
+      const o = driftOutcome(before, side(after, capped));
+      expect(o.complete, label).toBe(false);
+      if (o.complete) return;
+      expect(o.notAnalysed.at(-1), label).toMatch(/^after \(test, .*\): analysed from reach blocks, connections not listed: \d+ pods fall into \d+ pod classes, more than the cap of 1/);
+      expect(o.exposure, label).toEqual({ newlyInternetExposed: complete.newlyInternetExposed, newlyCrossNamespaceExposed: complete.newlyCrossNamespaceExposed });
+      expect(o.exposure?.newlyInternetExposed, label).toEqual([{ workload: 'shop/web[Pod]', direction: 'ingress' }]);
+      expect(o.drift.policies, label).toEqual(complete.policies);
+      const noRedundancy = (fs: readonly { check: string }[]) => fs.filter((f) => f.check !== 'policy-redundant');
+      expect(o.drift.findings.new, label).toEqual(noRedundancy(complete.findings.new));
+      expect(o.drift.findings.resolved, label).toEqual(noRedundancy(complete.findings.resolved));
+      // findings of checks over allow sets compare too (the policy-level drift would leave them out)
+      expect(o.drift.findings.new.map((f) => f.check), label).toContain('workload-internet-exposed');
+    }
+  });
+
+  it('past the reach blocks limit too, gives the policy drift and the policy-level findings only, and says which side was not analysed', () => {
     const after = [...base().filter((o) => (o as { metadata: { name: string } }).metadata.name !== 'deny'), netpol('ops', 'deny', { podSelector: {}, policyTypes: ['Ingress', 'Egress'] })];
     const complete = driftBetween(side(base()), side(after));
-    const o = driftOutcome(side(base()), side(after, { ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1 }));
-    expect(o.complete).toBe(false);
-    if (o.complete) return;
-    expect(o.notAnalysed).toEqual([expect.stringMatching(/^after \(test, .*\): \d+ pods fall into \d+ pod classes, more than the cap of 1/)]);
-    expect(o.drift.policies).toEqual(complete.policies);
-    expect(o.drift.coverage).toEqual(complete.coverage);
-    // the complete side's findings of checks over allow sets are left out, not reported as resolved
-    const policyLevel = (fs: readonly { check: string }[]) => fs.filter((f) => !['pod-not-isolated', 'default-deny-neutralised', 'default-deny-egress-without-dns', 'workload-cross-namespace-exposed', 'workload-internet-exposed', 'policy-redundant'].includes(f.check));
-    expect(o.drift.findings.new).toEqual(policyLevel(complete.findings.new));
-    expect(o.drift.findings.resolved).toEqual(policyLevel(complete.findings.resolved));
-    expect(o.drift.findings.resolved.map((f) => `${f.check} ${f.namespace}`)).toContain('default-deny-missing ops');
-    expect(o.drift.findings.new.map((f) => f.check)).not.toContain('pod-not-isolated');
+    const refused = { ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1, maxPairCells: 10 };
+    // against a complete side, and against a side from reach blocks: the level of the weaker side
+    for (const before of [side(base()), side(base(), { ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1 })]) {
+      const o = driftOutcome(before, side(after, refused));
+      expect(o.complete).toBe(false);
+      if (o.complete) return;
+      expect(o.exposure).toBeNull();
+      expect(o.notAnalysed.at(-1)).toMatch(/^after \(test, .*\): \d+ pods fall into \d+ pod classes, more than the cap of 1/);
+      expect(o.drift.policies).toEqual(complete.policies);
+      expect(o.drift.coverage).toEqual(complete.coverage);
+      // the other side's findings of checks over allow sets are left out, not reported as resolved
+      const policyLevel = (fs: readonly { check: string }[]) => fs.filter((f) => !['pod-not-isolated', 'default-deny-neutralised', 'default-deny-egress-without-dns', 'workload-cross-namespace-exposed', 'workload-internet-exposed', 'policy-redundant'].includes(f.check));
+      expect(o.drift.findings.new).toEqual(policyLevel(complete.findings.new));
+      expect(o.drift.findings.resolved).toEqual(policyLevel(complete.findings.resolved));
+      expect(o.drift.findings.resolved.map((f) => `${f.check} ${f.namespace}`)).toContain('default-deny-missing ops');
+      expect(o.drift.findings.new.map((f) => f.check)).not.toContain('pod-not-isolated');
+    }
   });
 
   it('reports policy changes field by field, added and removed policies', () => {

@@ -3,7 +3,7 @@ import { analyseCluster, analysePolicies } from '../../../../src/core/engine/ana
 import { DEFAULT_ENGINE_SETTINGS } from '../../../../src/core/engine/engine-settings.js';
 import { workloadConnectivity } from '../../../../src/core/engine/workload-connectivity.js';
 import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from '../../../../src/core/findings/audit-settings.js';
-import { runAudit, runPolicyAudit } from '../../../../src/core/findings/run-audit.js';
+import { runAudit, runBlockAudit, runPolicyAudit } from '../../../../src/core/findings/run-audit.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 import { buildReportModel, type AnalysedSnapshot, type ClusterPeriodData } from '../../../../src/core/report/build-report-model.js';
 import { parsePeriod, previousPeriod, trailingPeriods } from '../../../../src/core/report/report-period.js';
@@ -146,6 +146,63 @@ describe('report model', () => {
     expect(byCheck('pod-not-isolated').every((s) => s.endsWith(' undefined'))).toBe(true);
     // with the previous period analysed, the same finding is marked as before
     expect(findings(model).filter((f) => f.check === 'default-deny-missing').map((f) => f.status)).toEqual(['persisting']);
+  });
+
+  it('shows a cluster beyond the engine limits analysed from reach blocks like an analysed one, says what did not run, and compares its exposure but not its connections', () => {
+    const fromBlocks = (objects: unknown[], id: string, takenAt: string): AnalysedSnapshot => {
+      const { snapshot } = snapshotOf(objects, takenAt);
+      const audit = runBlockAudit({ cluster: 'prod', takenAt, analysis: analysePolicies(buildClusterModel(snapshot).model), settings, today: '2026-10-02', stoppedBecause: 'beyond the cap' });
+      return { meta: { id, takenAt, contentHash: snapshot.contentHash, failures: [] }, snapshot, audit };
+    };
+    const [prod, staging] = data();
+    const cur = fromBlocks(q3, '2', '2026-09-30T00:00:00.000Z');
+    const m = buildReportModel([{ ...prod!, current: cur, trend: prod!.trend.map((t, i) => (i === 3 ? { ...t, audit: cur.audit } : t)) }, staging!], options);
+    const section = m.clusterSections.find((c) => c.cluster === 'prod')!;
+    const complete = model.clusterSections.find((c) => c.cluster === 'prod')!;
+    expect(section).toMatchObject({ status: 'ok', fromBlocks: { reason: 'beyond the cap', notRun: [{ check: 'policy-redundant', title: expect.any(String) }] } });
+    expect(complete.fromBlocks).toBeUndefined();
+    // the figures are the complete audit's; the findings too, but for redundancy's (here one low in shop)
+    expect(section.score).toBe(complete.score);
+    const withoutFindings = <T extends { findings: unknown }>({ findings: _, ...rest }: T) => rest;
+    expect(section.namespaceRows.map(withoutFindings)).toEqual(complete.namespaceRows.map(withoutFindings));
+    const redundant = prod!.current!.audit.findings.filter((f) => f.check === 'policy-redundant');
+    expect(redundant.map((f) => `${f.severity} ${f.namespace}`)).toEqual(['low shop']);
+    expect(section.findings).toEqual({ ...complete.findings, low: complete.findings.low - 1 });
+    const figures = (mm: typeof m) => mm.keyFigures.filter((f) => f.id !== 'findings-low');
+    expect(figures(m)).toEqual(figures(model));
+    expect(m.missing).toEqual(model.missing);
+    // the drift compares exposure, policies and findings, not connections, and says so
+    expect(m.drift.note).toContain('For prod a snapshot is beyond the engine\'s limits and was analysed from reach blocks: connections were not compared');
+    expect(m.drift).toMatchObject({ pathsOpened: 0, pathsClosed: 0, pathsChanged: 0, changes: [] });
+    expect(model.drift.pathsOpened + model.drift.pathsClosed + model.drift.pathsChanged).toBeGreaterThan(0);
+    expect(m.drift.newlyInternetExposed).toEqual(model.drift.newlyInternetExposed);
+    expect(m.drift.newlyCrossNamespaceExposed).toEqual(model.drift.newlyCrossNamespaceExposed);
+    expect(m.drift.policyChanges).toEqual(model.drift.policyChanges);
+    // redundancy's new finding is not compared (it did not run on the current snapshot)
+    expect([m.drift.findingsNew, m.drift.findingsResolved, m.drift.findingsPersisting]).toEqual([model.drift.findingsNew - 1, model.drift.findingsResolved, model.drift.findingsPersisting]);
+    // redundancy did not run on prod: its control does not pass
+    const pci = m.findingsByControl.find((c) => c.checks.some((x) => x.check === 'policy-redundant'))!;
+    expect(pci.checks.find((x) => x.check === 'policy-redundant')).toMatchObject({ passed: false, findings: 0, notRunIn: ['prod'] });
+    expect(pci.status).toBe(pci.openFindings ? 'failed' : 'incomplete');
+    const pciComplete = model.findingsByControl.find((c) => c.control === pci.control)!;
+    expect(pciComplete.checks.find((x) => x.check === 'policy-redundant')).toMatchObject({ passed: false, findings: 1, notRunIn: [] });
+  });
+
+  it('marks findings against a previous period analysed from reach blocks, except those of the checks that did not run then', () => {
+    // two copies of one policy: each is redundant given the other
+    const copies = [...q3, netpol('shop', 'db-again', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] })];
+    const { snapshot } = snapshotOf(copies, '2026-06-30T00:00:00.000Z');
+    const audit = runBlockAudit({ cluster: 'prod', takenAt: snapshot.takenAt, analysis: analysePolicies(buildClusterModel(snapshot).model), settings, today: '2026-10-02', stoppedBecause: 'beyond the cap' });
+    const previous: AnalysedSnapshot = { meta: { id: '1', takenAt: snapshot.takenAt, contentHash: snapshot.contentHash, failures: [] }, snapshot, audit };
+    const current = analysed(copies, '2', '2026-09-30T00:00:00.000Z');
+    const m = buildReportModel([{ cluster: 'prod', current, previous, trend: trend.map((p) => ({ period: p, audit: null })) }], options);
+    const findings = m.findingsBySeverity.flatMap((g) => g.checks.flatMap((c) => c.findings));
+    const statuses = (check: string) => findings.filter((f) => f.check === check).map((f) => f.status);
+    expect(statuses('policy-redundant').length).toBeGreaterThan(0);
+    expect(statuses('policy-redundant').every((x) => x === undefined)).toBe(true);
+    // a check over allow sets ran then: its findings are compared
+    expect(statuses('pod-not-isolated').length).toBeGreaterThan(0);
+    expect(statuses('pod-not-isolated').every((x) => x === 'persisting')).toBe(true);
   });
 
   it('compares key figures with the previous period', () => {
