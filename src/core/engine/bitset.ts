@@ -122,13 +122,19 @@ export class Bitset {
   }
 
   and(o: Bitset): Bitset {
-    const lo = Math.max(this.offset, o.offset);
-    const hi = Math.min(this.offset + this.words.length, o.offset + o.words.length);
+    const a = this.words;
+    const b = o.words;
+    const da = this.offset;
+    const db = o.offset;
+    let lo = Math.max(da, db);
+    let hi = Math.min(da + a.length, db + b.length);
+    // the result's span first, so it is allocated once (a few classes out of two wide sets: a few words)
+    while (lo < hi && (a[lo - da]! & b[lo - db]!) === 0) lo++;
+    while (hi > lo && (a[hi - 1 - da]! & b[hi - 1 - db]!) === 0) hi--;
     if (hi <= lo) return Bitset.EMPTY;
     const out = new Uint32Array(hi - lo);
-    let any = 0;
-    for (let w = lo; w < hi; w++) any |= out[w - lo] = this.words[w - this.offset]! & o.words[w - o.offset]!;
-    return any ? Bitset.fromWords(lo, out) : Bitset.EMPTY;
+    for (let w = lo; w < hi; w++) out[w - lo] = a[w - da]! & b[w - db]!;
+    return new Bitset(lo, out);
   }
 
   /** The bits below n (a copy of the words up to n, not a word-by-word AND; `this` when all are below). */
@@ -136,6 +142,8 @@ export class Bitset {
     const end = (n + 31) >> 5;
     if (this.offset + this.words.length <= n >> 5) return this;
     if (this.offset >= end) return Bitset.EMPTY;
+    // nothing at or above n, though the last word straddles it (n not a multiple of 32): no copy
+    if (this.nextSetBit(n) < 0) return this;
     const k = Math.min(this.words.length, end - this.offset);
     const out = this.words.slice(0, k);
     if (n & 31 && this.offset + k === end) out[k - 1]! &= 2 ** (n & 31) - 1;

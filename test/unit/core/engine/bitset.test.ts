@@ -46,6 +46,29 @@ describe('Bitset', () => {
     }
     const low = Bitset.fromIndexes([1, 40]);
     expect(low.below(64)).toBe(low);
+    // nothing at or above the bound, though the last word straddles it: the set itself, not a copy
+    expect(low.below(45)).toBe(low);
+    expect(low.below(40).toArray()).toEqual([1]);
+  });
+
+  it('gives and, or and andNot trimmed to their own span, as sets of their bits', () => {
+    const rng = new Rng(13);
+    const rand = (n: number) => rng.int(n);
+    // wide sets with few bits far apart (a list of pod names across the cluster), and dense runs
+    const draw = () => (rand(2) ? Array.from({ length: rand(6) }, () => rand(2000)) : Array.from({ length: rand(300) }, () => 400 + rand(400)));
+    for (let round = 0; round < 400; round++) {
+      const xs = draw();
+      const ys = rand(3) ? draw() : [...xs.slice(0, rand(xs.length + 1)), ...draw()];
+      const x = Bitset.fromIndexes(xs);
+      const y = Bitset.fromIndexes(ys);
+      const inY = new Set(ys);
+      const inX = new Set(xs);
+      // fromIndexes gives the trimmed span: equals compares offset and words, so an untrimmed result fails
+      expect(x.and(y).equals(Bitset.fromIndexes(xs.filter((v) => inY.has(v))))).toBe(true);
+      expect(x.andNot(y).equals(Bitset.fromIndexes(xs.filter((v) => !inY.has(v))))).toBe(true);
+      expect(x.or(y).equals(Bitset.fromIndexes([...xs, ...ys]))).toBe(true);
+      expect(y.and(x).equals(Bitset.fromIndexes(ys.filter((v) => inX.has(v))))).toBe(true);
+    }
   });
 
   it('finds the next clear bit, at and across word edges, past the last word and below the first', () => {

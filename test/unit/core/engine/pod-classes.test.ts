@@ -5,6 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyse, between, connectivity, netpol, ns, pod, snapshotOf } from '../../../support/cluster-fixture.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
+import { selectorMatches } from '../../../../src/core/model/label-selector.js';
+import { analysePolicies } from '../../../../src/core/engine/analyse-cluster.js';
 
 const classOf = (a: ReturnType<typeof analyse>, name: string) => a.classes.findIndex((c) => c.pods.some((p) => p.name === name));
 
@@ -126,6 +128,37 @@ describe('pod classes', () => {
         expect(fresh.podSelectorMatches(sel, within).toArray()).toEqual(expected);
       }
     }
+  });
+});
+
+describe('selectors naming a few pods across many classes', () => {
+  it('picks the classes an In list names out of a wide set exactly, keeping only those inside it', () => {
+    const spaces = ['a', 'b', 'c'];
+    const values = spaces.flatMap((n) => Array.from({ length: 200 }, (_, i) => `${n}${i}`));
+    const objects = [
+      ...spaces.map((n) => ns(n)),
+      ...spaces.flatMap((n) => Array.from({ length: 200 }, (_, i) => pod(n, `p${i}`, { labels: { instance: `${n}${i}` } }))),
+      // every value is named somewhere: each pod is a class of its own
+      netpol('a', 'all', { podSelector: { matchExpressions: [{ key: 'instance', operator: 'In', values }] }, policyTypes: ['Ingress'] }),
+      netpol('a', 'few', { podSelector: {}, ingress: [{ from: [{ namespaceSelector: {}, podSelector: { matchExpressions: [{ key: 'instance', operator: 'In', values: ['c150', 'b7'] }] } }] }] }),
+    ];
+    const a = analyse(objects);
+    expect(a.classes.length).toBeGreaterThanOrEqual(600);
+    const peer = a.model.networkPolicies.find((p) => p.name === 'few')!.ingress[0]!.peers![0]!;
+    if (peer.kind !== 'pods') throw new Error('expected a pod peer');
+    const sel = peer.podSelector;
+    const expectedIn = (within: ReturnType<typeof a.index.namespaceClasses>) =>
+      a.classes.filter((c) => within.has(c.id) && c.selectable && selectorMatches(sel, c.labels)).map((c) => c.id);
+    // a and c: a set as wide as the cluster, holding c150 but not b7 (two values: picked id by id)
+    const aAndC = a.index.namespaceClasses('a').or(a.index.namespaceClasses('c'));
+    for (const within of [aAndC, a.index.selectable, a.index.namespaceClasses('b')]) {
+      // before any rule is compiled: the first meeting evaluates the selector inside `within`
+      const fresh = analysePolicies(buildClusterModel(snapshotOf(objects).snapshot).model).index;
+      expect(fresh.podSelectorMatches(sel, within).toArray()).toEqual(expectedIn(within));
+    }
+    expect(expectedIn(aAndC).map((id) => a.classes[id]!.pods[0]!.name)).toEqual(['p150']);
+    expect(a.index.podSelectorMatches(sel).toArray()).toEqual(expectedIn(a.index.selectable));
+    expect(a.index.podSelectorMatches(sel).size).toBe(2);
   });
 });
 
