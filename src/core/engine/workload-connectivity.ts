@@ -5,7 +5,7 @@
  */
 import { AllowMap } from './allow-map.js';
 import type { ClusterAnalysis, PolicyAnalysis } from './analyse-cluster.js';
-import type { PortSetId } from './port-space.js';
+import type { PortSetId, PortSpace } from './port-space.js';
 import type { ConnectionSet } from '../model/connection-set.js';
 import type { AddressRange } from '../model/ip-address.js';
 
@@ -72,19 +72,35 @@ export function workloadExternal(analysis: ClusterAnalysis, classIds: readonly n
 }
 
 export function workloadConnectivity(analysis: ClusterAnalysis): WorkloadConnectivity {
-  const byWorkload = workloadClasses(analysis);
+  return assembleConnectivity(analysis, {
+    reach: (w, ids) => workloadReach(analysis, ids, w),
+    external: (ids, direction) => workloadExternal(analysis, ids, direction),
+  });
+}
+
+/** What a listing reads per workload (its key and classes), from whichever engine computed it. */
+export interface WorkloadConnectivitySource {
+  /** Pod-to-pod connections of one source workload: destination workload -> port set (itself left out). */
+  reach(workload: string, classIds: readonly number[]): ReadonlyMap<string, PortSetId>;
+  /** The workload's external allow map (address atoms only) in one direction. */
+  external(classIds: readonly number[], direction: 'egress' | 'ingress'): AllowMap;
+}
+
+/** The listing, workload by workload in key order, destinations and ranges sorted. */
+export function assembleConnectivity(base: PolicyAnalysis, source: WorkloadConnectivitySource): WorkloadConnectivity {
+  const byWorkload = workloadClasses(base);
   const workloads = [...byWorkload.keys()].sort();
   const connections: WorkloadConnection[] = [];
   const external: ExternalConnection[] = [];
-  const toConns = memoConns(analysis);
-  const N = analysis.classes.length;
+  const toConns = memoConns(base);
+  const N = base.classes.length;
   for (const w of workloads) {
     const ids = byWorkload.get(w)!;
-    const reach = workloadReach(analysis, ids, w);
+    const reach = source.reach(w, ids);
     for (const dst of [...reach.keys()].sort()) connections.push({ src: w, dst, conns: toConns(reach.get(dst)!) });
     for (const direction of ['egress', 'ingress'] as const) {
-      for (const seg of workloadExternal(analysis, ids, direction).segments) {
-        for (const range of analysis.addresses.toRanges(seg.peers, N)) external.push({ workload: w, direction, range, conns: toConns(seg.ports) });
+      for (const seg of source.external(ids, direction).segments) {
+        for (const range of base.addresses.toRanges(seg.peers, N)) external.push({ workload: w, direction, range, conns: toConns(seg.ports) });
       }
     }
   }
@@ -92,7 +108,7 @@ export function workloadConnectivity(analysis: ClusterAnalysis): WorkloadConnect
   return { workloads, connections, external };
 }
 
-export function memoConns(analysis: ClusterAnalysis): (id: PortSetId) => ConnectionSet {
+export function memoConns(analysis: { readonly ports: PortSpace }): (id: PortSetId) => ConnectionSet {
   const memo = new Map<PortSetId, ConnectionSet>();
   return (id) => {
     let c = memo.get(id);
