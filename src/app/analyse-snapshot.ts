@@ -1,6 +1,9 @@
-/** Use case: a snapshot is validated into a cluster model and analysed. */
+/** Use case: a snapshot is validated into a cluster model and analysed, and its connectivity listed. */
 import { analysePolicies, completeAnalysis, type ClusterAnalysis, type PolicyAnalysis } from '../core/engine/analyse-cluster.js';
+import { blockWorkloadConnectivity } from '../core/engine/block-connectivity.js';
+import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
+import { workloadConnectivity, type WorkloadConnectivity } from '../core/engine/workload-connectivity.js';
 import { buildClusterModel } from '../core/model/cluster-model.js';
 import type { ObjectProblem } from '../core/model/object-problem.js';
 import type { Snapshot } from '../core/model/snapshot.js';
@@ -16,4 +19,24 @@ export function analyseSnapshotPolicies(snapshot: Snapshot, settings: EngineSett
 export function analyseSnapshot(snapshot: Snapshot, settings: EngineSettings): { analysis: ClusterAnalysis; problems: ObjectProblem[] } {
   const { base, problems } = analyseSnapshotPolicies(snapshot, settings);
   return { analysis: completeAnalysis(base), problems };
+}
+
+/**
+ * A snapshot's workload connectivity: from the complete analysis, or — beyond the engine's limits — from
+ * reach blocks (the same listing; `beyondLimits` names the limit passed). Throws an EngineLimitError when the
+ * listing from blocks passes its own limit too (ConnectionListLimitError).
+ */
+export function snapshotConnectivity(
+  snapshot: Snapshot,
+  settings: EngineSettings,
+  onProgress?: (message: string) => void,
+): { connectivity: WorkloadConnectivity; problems: ObjectProblem[]; beyondLimits?: EngineLimitError } {
+  const { base, problems } = analyseSnapshotPolicies(snapshot, settings);
+  try {
+    return { connectivity: workloadConnectivity(completeAnalysis(base)), problems };
+  } catch (e) {
+    if (!(e instanceof EngineLimitError)) throw e;
+    onProgress?.(`${snapshot.cluster}: beyond the engine's limits (${e.summary}); listing from reach blocks`);
+    return { connectivity: blockWorkloadConnectivity(base), problems, beyondLimits: e };
+  }
 }

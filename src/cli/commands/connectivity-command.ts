@@ -1,7 +1,6 @@
 /** `netpol-audit connectivity`: who may connect to whom, per workload pair and external range. */
 import { Command, Option } from 'commander';
-import { analyseSnapshot } from '../../app/analyse-snapshot.js';
-import { workloadConnectivity } from '../../core/engine/workload-connectivity.js';
+import { snapshotConnectivity } from '../../app/analyse-snapshot.js';
 import { consoleReporter } from '../console-reporter.js';
 import { addEngineOptions, engineSettingsFrom } from '../engine-options.js';
 import { CONNECTIVITY_FORMATS, formatConnectivity, type ConnectivityFormat } from '../formats/connectivity-formats.js';
@@ -20,9 +19,10 @@ export function connectivityCommand(ctx: CliContext): Command {
     const reporter = consoleReporter({ quiet: Boolean(opts['quiet']), machineOutput: format !== 'txt' && format !== 'md' });
     const snapshot = await resolveInput(ctx, opts, reporter);
     reporter.progress(`analysing ${snapshot.pods.length} pods, ${snapshot.networkPolicies.length} network policies`);
-    const { analysis, problems } = analyseSnapshot(snapshot, engineSettingsFrom(opts));
+    // beyond the engine's limits the same listing comes from reach blocks (past their own limit: exit 2, explained)
+    const { connectivity, problems } = snapshotConnectivity(snapshot, engineSettingsFrom(opts), (m) => reporter.progress(m));
     reporter.problems(problems);
     failOnErrors(problems, snapshot.source.path ?? snapshot.cluster);
-    ctx.stdout.write(formatConnectivity(workloadConnectivity(analysis), format));
+    ctx.stdout.write(formatConnectivity(connectivity, format));
   });
 }

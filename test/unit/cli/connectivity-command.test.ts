@@ -33,6 +33,19 @@ describe('netpol-audit connectivity', () => {
     expect(r.stdout.split('\n')[0]).toBe('| Source | Destination | Connections |');
   });
 
+  it('beyond the class cap lists the same connections from reach blocks, and past the listing limit exits 2 with the explanation', async () => {
+    const full = await runCliCaptured(['connectivity', '--manifests', 'examples/shop', '-o', 'json']);
+    const r = await runCliCaptured(['connectivity', '--manifests', 'examples/shop', '-o', 'json', '--max-classes', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(full.stdout);
+    expect(JSON.parse(r.stdout).connections.length).toBeGreaterThan(20);
+    const refused = await runCliCaptured(['connectivity', '--manifests', 'examples/shop', '--max-classes', '1', '--max-pair-cells', '1000']);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/listing the connections from reach blocks passed 1 connected workload pairs/);
+    expect(refused.stderr).toContain('netpol-audit audit');
+  });
+
   it('exits 2 with a message for missing input, bad option values and invalid objects', async () => {
     expect((await runCliCaptured(['connectivity'])).stderr).toMatch(/no input given/);
     expect((await runCliCaptured(['connectivity'])).code).toBe(2);
