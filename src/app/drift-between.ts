@@ -2,12 +2,17 @@
  * Use case: drift between two snapshots of one cluster (connectivity, exposure, policies, labels, findings).
  * A side beyond the engine's limits is audited from reach blocks (see auditSnapshot): against another such
  * side or a complete one it still gives the exposure drift and the findings of every check but those that
- * need the complete analysis; connection changes are then not compared, never estimated. Past the block
- * audit's limit a side gives the policy drift only: policies, coverage and the policy-level findings.
+ * need the complete analysis, and the connection changes when its connectivity listing from blocks fits its
+ * limit (else they are not compared, never estimated). Past the block audit's limit a side gives the policy
+ * drift only: policies, coverage and the policy-level findings.
  */
+import { blockWorkloadConnectivity } from '../core/engine/block-connectivity.js';
+import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import { coverageView, detachedCoverageView, type AnyDriftSide } from '../core/diff/drift.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
+import type { PolicyAnalysis } from '../core/engine/analyse-cluster.js';
+import type { WorkloadConnectivity } from '../core/engine/workload-connectivity.js';
 import type { ObjectProblem } from '../core/model/object-problem.js';
 import type { Snapshot } from '../core/model/snapshot.js';
 import { auditSnapshot, type SnapshotAudit } from './audit-snapshot.js';
@@ -21,11 +26,25 @@ export function driftSide(snapshot: Snapshot, engine: EngineSettings, audit: Aud
 
 /**
  * A snapshot's drift side from its audit. A side beyond the limits keeps no policy analysis: only its coverage
- * sets (see detachedCoverageView) and, from reach blocks, its workloads' facts.
+ * sets (see detachedCoverageView) and, from reach blocks, its workloads' facts and connectivity listing.
  */
 export function driftSideOf(snapshot: Snapshot, a: SnapshotAudit): AnyDriftSide {
   if (a.complete) return { complete: true, side: { snapshot, facts: a.result.facts, workloadFacts: a.result.facts.workloads, coverage: coverageView(a.result.facts), findings: a.result.findings } };
   const side = { snapshot, coverage: detachedCoverageView(a.result.facts), findings: a.result.findings };
-  if (a.fromBlocks) return { complete: false, side: { ...side, workloadFacts: a.result.facts.workloads }, reason: `analysed from reach blocks, connections not listed: ${a.stoppedBy.message}` };
-  return { complete: false, side, reason: a.stoppedBy.message };
+  if (!a.fromBlocks) return { complete: false, side, reason: a.stoppedBy.message };
+  const listed = listFromBlocks(a.result.facts.analysis);
+  const withFacts = { ...side, workloadFacts: a.result.facts.workloads, ...(listed.connectivity ? { connectivity: listed.connectivity } : {}) };
+  return { complete: false, side: withFacts, reason: `analysed from reach blocks${listed.stoppedBy ? `, connections not listed (${listed.stoppedBy.message})` : ''}: ${a.stoppedBy.message}` };
+}
+
+/** The connectivity listing from reach blocks, or the limit that stopped it. */
+export function listFromBlocks(base: PolicyAnalysis): { connectivity?: WorkloadConnectivity; stoppedBy?: EngineLimitError } {
+  try {
+    return { connectivity: blockWorkloadConnectivity(base) };
+  } catch (e) {
+    if (!(e instanceof EngineLimitError)) throw e;
+    return { stoppedBy: e };
+  } finally {
+    base.compiler.forgetPeers();
+  }
 }

@@ -17,6 +17,7 @@ import type { Snapshot } from '../../core/model/snapshot.js';
 import { periodBounds, previousPeriod } from '../../core/report/report-period.js';
 import type { ReportPeriod } from '../../core/report/report-model.js';
 import { auditSnapshot, policyCounts } from '../audit-snapshot.js';
+import { listFromBlocks } from '../drift-between.js';
 
 export interface ReportDataRequest {
   readonly clusters: readonly string[];
@@ -37,7 +38,8 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     const list = await store.listSnapshots({ cluster, from: start, to: end });
     return list[list.length - 1];
   };
-  const analysed = async (meta: StoredSnapshotMeta, asOf: string, previous?: PreviousPeriodCounts): Promise<AnalysedSnapshot | Unanalysable> => {
+  /** `list`: list its connections from reach blocks when beyond the limits (the period's and the previous period's snapshot: export and drift). */
+  const analysed = async (meta: StoredSnapshotMeta, asOf: string, previous?: PreviousPeriodCounts, list = false): Promise<AnalysedSnapshot | Unanalysable> => {
     const key = `${meta.id}|${asOf}|${previous?.takenAt ?? ''}`;
     const hit = cache.get(key);
     if (hit) return hit;
@@ -53,6 +55,10 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
       cache.set(key, unanalysable);
       return unanalysable;
     }
+    // beyond the engine's limits the connections come from reach blocks when their listing fits (W3 at 100k
+    // pods has 57 million connected workload pairs: not listed, the note says so)
+    const listed = audited.complete ? { connectivity: workloadConnectivity(audited.analysis) } : list ? listFromBlocks(audited.result.facts.analysis) : {};
+    if (listed.stoppedBy) req.onProgress?.(`${meta.cluster} snapshot ${meta.id}: connections not listed from reach blocks: ${listed.stoppedBy.summary}`);
     const result: AnalysedSnapshot = {
       meta: {
         id: meta.id,
@@ -63,8 +69,7 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
       },
       snapshot,
       audit: audited.result,
-      // beyond the engine's limits the connections are not listed (W3 at 100k pods: 57 million workload pairs)
-      ...(audited.complete ? { connectivity: workloadConnectivity(audited.analysis) } : {}),
+      ...(listed.connectivity ? { connectivity: listed.connectivity } : {}),
     };
     cache.set(key, result);
     return result;
@@ -76,11 +81,11 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     const prevPeriod = previousPeriod(req.period);
     const prevMeta = await newestIn(cluster, prevPeriod);
     const prevOfPrev = prevMeta ? await newestIn(cluster, previousPeriod(prevPeriod)) : undefined;
-    const prevResult = prevMeta ? await analysed(prevMeta, asOf(prevPeriod), prevOfPrev ? policyCounts((await store.getSnapshot(prevOfPrev.id))!, previousPeriod(prevPeriod).label) : undefined) : undefined;
+    const prevResult = prevMeta ? await analysed(prevMeta, asOf(prevPeriod), prevOfPrev ? policyCounts((await store.getSnapshot(prevOfPrev.id))!, previousPeriod(prevPeriod).label) : undefined, true) : undefined;
     const previous = analysedOnly(prevResult);
     const previousUnanalysed = unanalysedOnly(prevResult);
     const curMeta = await newestIn(cluster, req.period);
-    const curResult = curMeta ? await analysed(curMeta, asOf(req.period), prevResult ? policyCounts(snapshotOf(prevResult), prevPeriod.label) : undefined) : undefined;
+    const curResult = curMeta ? await analysed(curMeta, asOf(req.period), prevResult ? policyCounts(snapshotOf(prevResult), prevPeriod.label) : undefined, true) : undefined;
     const current = analysedOnly(curResult);
     const unanalysed = unanalysedOnly(curResult);
     let missingReason: string | undefined;

@@ -66,9 +66,11 @@ export function diffCommand(ctx: CliContext): Command {
     else ctx.stdout.write(formatDriftTxt(drift));
     if (!drift.complete) {
       // the drift is printed, but connectivity is unknown: never a passing exit code
-      const what = drift.exposure
-        ? 'connections not compared, beyond the engine limits: both sides were analysed from reach blocks (or one completely), so exposure, policies and findings were compared'
-        : 'connectivity and exposure not analysed, beyond the engine limits; only the policy drift was computed';
+      const what = drift.connections
+        ? 'beyond the engine limits: compared from reach blocks (connections, exposure, policies, and the findings of the checks that ran on both sides; redundancy not)'
+        : drift.exposure
+          ? 'connections not compared, beyond the engine limits: both sides were analysed from reach blocks (or one completely), so exposure, policies and findings were compared'
+          : 'connectivity and exposure not analysed, beyond the engine limits; only the policy drift was computed';
       ctx.stderr.write(userMessage(what, { details: drift.notAnalysed }));
       process.exitCode = EXIT.usage;
     }

@@ -1,9 +1,10 @@
 /**
  * Drift output: the connectivity `changes` (the diff JSON contract) plus exposure, policy, label and finding
- * sections. Beyond the engine's limits `changes` is null and `notAnalysed` says why; `exposure` too, unless
- * both sides were analysed from reach blocks (or one of them completely).
+ * sections. Beyond the engine's limits `notAnalysed` says why; `changes` is null unless both sides' connections
+ * are listed (from reach blocks when the listing fits), `exposure` null unless both sides have allow sets.
  */
 import type { DriftOutcome } from '../../app/drift-between.js';
+import type { ConnectivityChange } from '../../core/diff/connectivity-diff.js';
 import type { ExposureDrift, PolicyDrift } from '../../core/diff/drift.js';
 import { formatFieldChange } from '../../core/diff/object-diff.js';
 import { findingJson } from './audit-formats.js';
@@ -13,7 +14,7 @@ import { mdTable } from './markdown.js';
 export function driftJson(o: DriftOutcome) {
   const d = o.drift;
   return {
-    changes: o.complete ? connectivityChangesJson(o.drift.connections) : null,
+    changes: connectionsOf(o) ? connectivityChangesJson(connectionsOf(o)!) : null,
     exposure: exposureJson(exposureOf(o)),
     ...(o.complete ? {} : { notAnalysed: o.notAnalysed }),
     policies: d.policies.map((p) => ({ change: p.change, kind: p.kind, ...(p.namespace ? { namespace: p.namespace } : {}), name: p.name, fields: p.fields })),
@@ -23,6 +24,8 @@ export function driftJson(o: DriftOutcome) {
 }
 
 const exposureOf = (o: DriftOutcome): ExposureDrift | null => (o.complete ? o.drift : o.exposure);
+const connectionsOf = (o: DriftOutcome): readonly ConnectivityChange[] | null => (o.complete ? o.drift.connections : o.connections);
+const connectionsTxt = (c: readonly ConnectivityChange[]) => `Connectivity (${c.length} change${c.length === 1 ? '' : 's'}):\n${formatConnectivityChangesTxt(c)}`;
 const exposureJson = (e: ExposureDrift | null) => (e ? { newlyInternetExposed: e.newlyInternetExposed, newlyCrossNamespaceExposed: e.newlyCrossNamespaceExposed } : null);
 
 function policyLine(p: PolicyDrift['policies'][number]): string {
@@ -42,13 +45,14 @@ function exposureTxt(d: ExposureDrift): string {
 function notAnalysedTxt(o: Extract<DriftOutcome, { complete: false }>): string {
   const reasons = o.notAnalysed.map((r) => `  ${r}\n`).join('');
   if (!o.exposure) return `Connectivity and exposure: NOT ANALYSED (beyond the engine limits; the policy drift and the policy-level findings follow):\n${reasons}`;
+  if (o.connections) return `Beyond the engine limits, analysed from reach blocks (connections and exposure compared; findings of the checks that ran on both sides):\n${reasons}\n${connectionsTxt(o.connections)}\n${exposureTxt(o.exposure)}`;
   return `Connectivity: NOT COMPARED (beyond the engine limits, analysed from reach blocks; exposure, the policy drift and the findings of the checks that ran on both sides follow):\n${reasons}\n${exposureTxt(o.exposure)}`;
 }
 
 export function formatDriftTxt(o: DriftOutcome): string {
   const d = o.drift;
   let out = o.complete
-    ? `Connectivity (${o.drift.connections.length} change${o.drift.connections.length === 1 ? '' : 's'}):\n${formatConnectivityChangesTxt(o.drift.connections)}\n${exposureTxt(o.drift)}`
+    ? `${connectionsTxt(o.drift.connections)}\n${exposureTxt(o.drift)}`
     : notAnalysedTxt(o);
   out += `\nPolicies (${d.policies.length} change${d.policies.length === 1 ? '' : 's'}):\n${d.policies.length ? d.policies.map(policyLine).join('') : '  none\n'}`;
   out += `\nLabel changes that altered coverage:\n`;
@@ -76,7 +80,9 @@ export function formatDriftMd(o: DriftOutcome): string {
   const reasons = o.complete ? '' : o.notAnalysed.map((r) => `- ${r}\n`).join('');
   let out = o.complete
     ? `## Connectivity\n\n${formatConnectivityChangesMd(o.drift.connections)}\n${exposureMd(o.drift)}`
-    : o.exposure
+    : o.exposure && o.connections
+      ? `## Beyond the engine limits\n\nAnalysed from reach blocks: connections and exposure compared; findings of the checks that ran on both sides.\n\n${reasons}\n## Connectivity\n\n${formatConnectivityChangesMd(o.connections)}\n${exposureMd(o.exposure)}`
+      : o.exposure
       ? `## Connectivity: not compared\n\nBeyond the engine limits, analysed from reach blocks; exposure, the policy drift and the findings of the checks that ran on both sides follow.\n\n${reasons}\n${exposureMd(o.exposure)}`
       : `## Connectivity and exposure: not analysed\n\nBeyond the engine limits; the policy drift and the policy-level findings follow.\n\n${reasons}`;
   out += `\n## Policies\n\n${mdTable(['Change', 'Policy', 'Fields'], d.policies.map((p) => [p.change, `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`, p.fields.map(formatFieldChange).join('<br>')]))}`;

@@ -12,7 +12,8 @@ import type { ClusterModel } from '../model/cluster-model.js';
 import { selectorMatches, type LabelSelector } from '../model/label-selector.js';
 import type { Snapshot, SnapshotPolicy } from '../model/snapshot.js';
 import { diffAnalyses } from './analysis-diff.js';
-import type { ConnectivityChange } from './connectivity-diff.js';
+import { diffConnectivity, type ConnectivityChange } from './connectivity-diff.js';
+import { workloadConnectivity, type WorkloadConnectivity } from '../engine/workload-connectivity.js';
 import { diffObjects, type FieldChange } from './object-diff.js';
 
 export interface PolicyChange {
@@ -106,11 +107,13 @@ export interface PolicyDriftSide {
 }
 
 /**
- * A side whose allow sets are known per workload but whose connectivity is not listed: analysed from reach
- * blocks beyond the engine's limits. It keeps the workloads' facts, not the policy analysis they came from.
+ * A side whose allow sets are known per workload: analysed from reach blocks beyond the engine's limits (or
+ * completely). It keeps the workloads' facts, not the policy analysis they came from, and its connectivity
+ * listing when one was made (from blocks, when the listing fits its limit).
  */
 export interface ExposureDriftSide extends PolicyDriftSide {
   readonly workloadFacts: ReadonlyMap<string, WorkloadFacts>;
+  readonly connectivity?: WorkloadConnectivity;
 }
 
 export interface DriftSide extends ExposureDriftSide {
@@ -257,14 +260,25 @@ export type AnyDriftSide =
  */
 export type DriftOutcome =
   | { readonly complete: true; readonly drift: Drift }
-  | { readonly complete: false; readonly drift: PolicyDrift; readonly exposure: ExposureDrift | null; readonly notAnalysed: readonly string[] };
+  | {
+      readonly complete: false;
+      readonly drift: PolicyDrift;
+      readonly exposure: ExposureDrift | null;
+      /** The connection changes, when both sides' connectivity is listed (a side from blocks whose listing fits). */
+      readonly connections: readonly ConnectivityChange[] | null;
+      readonly notAnalysed: readonly string[];
+    };
 
 const workloadFactsOf = (s: AnyDriftSide): ReadonlyMap<string, WorkloadFacts> | undefined => ('workloadFacts' in s.side ? s.side.workloadFacts : undefined);
+/** A side's connectivity listing: the one it carries, or the complete analysis's. */
+const listingOf = (s: AnyDriftSide): WorkloadConnectivity | undefined =>
+  s.complete ? (s.side.connectivity ?? workloadConnectivity(s.side.facts.analysis)) : 'connectivity' in s.side ? s.side.connectivity : undefined;
 
 /**
  * The whole drift when both sides are complete. Otherwise what both sides allow comparing: with both sides'
  * allow sets known (a side analysed from reach blocks), the exposure drift and the findings of every check
- * but those that need the complete analysis; else the policy drift and the policy-level findings.
+ * but those that need the complete analysis, and the connection changes when both are listed; else the
+ * policy drift and the policy-level findings.
  */
 export function driftBetween(before: AnyDriftSide, after: AnyDriftSide): DriftOutcome {
   if (before.complete && after.complete) return { complete: true, drift: computeDrift(before.side, after.side) };
@@ -272,10 +286,13 @@ export function driftBetween(before: AnyDriftSide, after: AnyDriftSide): DriftOu
   const wb = workloadFactsOf(before);
   const wa = workloadFactsOf(after);
   const level = wb && wa ? 'allow-sets' : 'policies';
+  const lb = wb && wa ? listingOf(before) : undefined;
+  const la = lb ? listingOf(after) : undefined;
   return {
     complete: false,
     drift: computePolicyDrift(sideAtLevel(before.side, level), sideAtLevel(after.side, level)),
     exposure: wb && wa ? computeExposureDrift(wb, wa) : null,
+    connections: lb && la ? diffConnectivity(lb, la) : null,
     notAnalysed,
   };
 }

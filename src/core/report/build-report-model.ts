@@ -45,7 +45,10 @@ export interface AnalysedSnapshot {
    * findings, with the checks that need the complete analysis named as not run (BlockAuditResult.notRun).
    */
   readonly audit: AllowSetAuditResult;
-  /** Workload-to-workload connectivity; absent when analysed from reach blocks (not listed beyond the limits). */
+  /**
+   * Workload-to-workload connectivity; from reach blocks beyond the engine's limits, absent when that listing
+   * passed its own limit (or was not asked for: trend periods).
+   */
   readonly connectivity?: WorkloadConnectivity;
 }
 
@@ -276,7 +279,7 @@ function namespaceRows(audit: AllowSetAuditResult, scope: NamespaceScope): Names
 function driftSide(a: AnalysedSnapshot | undefined, u: UnanalysedSnapshot | undefined): AnyDriftSide {
   if (!a) return { complete: false, side: { snapshot: u!.snapshot, coverage: coverageView(u!.policyAudit.facts), findings: u!.policyAudit.findings }, reason: u!.reason };
   const { audit, snapshot } = a;
-  const side = { snapshot, workloadFacts: audit.facts.workloads, coverage: coverageView(audit.facts), findings: audit.findings };
+  const side = { snapshot, workloadFacts: audit.facts.workloads, coverage: coverageView(audit.facts), findings: audit.findings, ...(a.connectivity ? { connectivity: a.connectivity } : {}) };
   return isBlockAudit(audit) ? { complete: false, side, reason: audit.notRun.reason } : { complete: true, side: { ...side, facts: audit.facts } };
 }
 const nsOfKey = (k: string) => (k.includes('/') && k.includes('[') ? k.split('/')[0] : undefined);
@@ -304,15 +307,16 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   let fPersist = 0;
   const policyOnly: string[] = [];
   const exposureOnly: string[] = [];
+  const fromBlocks: string[] = [];
   for (const c of comparable) {
     const audit = c.current?.audit ?? c.unanalysed!.policyAudit;
     const previousAudit = c.previous?.audit ?? c.previousUnanalysed!.policyAudit;
     const visible = (ns: string | undefined) => inScope(scope, audit, ns) || (ns !== undefined && inScope(scope, previousAudit, ns));
     const o = driftBetween(driftSide(c.previous, c.previousUnanalysed), driftSide(c.current, c.unanalysed));
     const d = o.drift;
-    if (!o.complete) (o.exposure ? exposureOnly : policyOnly).push(c.cluster);
-    // connections exist only when both periods were analysed completely; exposure when both have allow sets
-    const reach = o.complete ? o.drift : { connections: [], ...(o.exposure ?? { newlyInternetExposed: [], newlyCrossNamespaceExposed: [] }) };
+    if (!o.complete) (o.connections ? fromBlocks : o.exposure ? exposureOnly : policyOnly).push(c.cluster);
+    // connections exist when both periods' connectivity is listed; exposure when both have allow sets
+    const reach = o.complete ? o.drift : { connections: o.connections ?? [], ...(o.exposure ?? { newlyInternetExposed: [], newlyCrossNamespaceExposed: [] }) };
     for (const x of reach.connections) {
       if (!visible(nsOfKey(x.src)) && !visible(nsOfKey(x.dst))) continue;
       if (x.type === 'added') opened++;
@@ -332,7 +336,7 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
   }
   const order = { added: 0, changed: 1, removed: 2 } as const;
   changes.sort((a, b) => order[a.type] - order[b.type] || a.cluster.localeCompare(b.cluster) || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
-  const note = driftNote(clusters, comparable, exposureOnly, policyOnly);
+  const note = driftNote(clusters, comparable, fromBlocks, exposureOnly, policyOnly);
   return {
     available: true,
     ...(note ? { note } : {}),
@@ -350,12 +354,23 @@ function driftSection(clusters: readonly ClusterPeriodData[], scope: NamespaceSc
 }
 
 /** Which clusters the drift covers, which of them without connection changes, and which only at policy level. */
-function driftNote(clusters: readonly ClusterPeriodData[], comparable: readonly ClusterPeriodData[], exposureOnly: readonly string[], policyOnly: readonly string[]): string | undefined {
+function driftNote(
+  clusters: readonly ClusterPeriodData[],
+  comparable: readonly ClusterPeriodData[],
+  fromBlocks: readonly string[],
+  exposureOnly: readonly string[],
+  policyOnly: readonly string[],
+): string | undefined {
   const parts: string[] = [];
   if (comparable.length < clusters.length) parts.push(`Drift covers ${comparable.map((c) => c.cluster).join(', ')}: the other clusters lack a snapshot in one of the two periods.`);
+  if (fromBlocks.length) {
+    parts.push(
+      `For ${fromBlocks.join(', ')} a snapshot is beyond the engine's limits and was analysed from reach blocks: connections, exposure, policy changes and the findings of every check that ran on both snapshots were compared.`,
+    );
+  }
   if (exposureOnly.length) {
     parts.push(
-      `For ${exposureOnly.join(', ')} a snapshot is beyond the engine's limits and was analysed from reach blocks: connections were not compared; exposure, policy changes and the findings of every check that ran on both snapshots were.`,
+      `For ${exposureOnly.join(', ')} a snapshot is beyond the engine's limits and was analysed from reach blocks, its connections too many to list: connections were not compared; exposure, policy changes and the findings of every check that ran on both snapshots were.`,
     );
   }
   if (policyOnly.length) {
@@ -494,7 +509,7 @@ export function buildReportModel(clusters: readonly ClusterPeriodData[], o: Repo
     return {
       cluster: c.cluster,
       status: 'ok',
-      ...(isBlockAudit(audit) ? { fromBlocks: { reason: audit.notRun.reason, notRun: notRunView(audit.notRun.checks) } } : {}),
+      ...(isBlockAudit(audit) ? { fromBlocks: { reason: audit.notRun.reason, notRun: notRunView(audit.notRun.checks), connectionsListed: c.current.connectivity !== undefined } } : {}),
       snapshot: c.current.meta,
       ...(f.score !== null ? { score: f.score, grade: grade(f.score) } : {}),
       namespaces: f.namespaces,

@@ -107,9 +107,10 @@ export interface ClusterSection {
   /**
    * Set when the snapshot is beyond the engine's limits and was analysed from reach blocks: the figures and
    * findings above are those of a complete audit, but the checks listed did not run (they need the complete
-   * analysis) and the workloads' connections are not listed (no connectivity export, no connection changes).
+   * analysis); `connectionsListed` says whether its workload connections could be listed from the blocks
+   * (connectivity export, connection changes) or were too many.
    */
-  readonly fromBlocks?: { readonly reason: string; readonly notRun: readonly { readonly check: string; readonly title: string }[] };
+  readonly fromBlocks?: { readonly reason: string; readonly notRun: readonly { readonly check: string; readonly title: string }[]; readonly connectionsListed: boolean };
 }
 
 export interface PolicyLevelSection {

@@ -1,7 +1,7 @@
 /**
  * Graceful degradation in a fleet report: a cluster whose stored snapshot is beyond the engine's class cap is
- * analysed from reach blocks (score, findings, exposure; the checks that need the complete analysis named as
- * not run, no connectivity export); past the block audit's own limit it is shown as "stored, not analysed"
+ * analysed from reach blocks (score, findings, exposure, its connectivity export listed from the blocks; the
+ * checks that need the complete analysis named as not run); past the block audit's own limit it is shown as "stored, not analysed"
  * with both explanations and the findings of its policy-level checks. The other clusters are reported in
  * full. `netpol-audit report` as a process over a real SQLite history.
  */
@@ -58,7 +58,7 @@ describe('report with a cluster beyond the class cap', () => {
     config = join(dir, 'netpol-audit.yaml');
   }, 120_000);
 
-  it('analyses the cluster beyond the class cap from reach blocks, says so, and writes no connectivity export for it', async () => {
+  it('analyses the cluster beyond the class cap from reach blocks, says so, and lists its connections from them', async () => {
     writeFileSync(config, [`store: ${store}`, `report: { outputDir: ${join(dir, 'reports-blocks')} }`, 'engine: { maxClasses: 10 }', ''].join('\n'));
     const r = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
     expect(r.code, r.stderr + r.stdout).toBe(0);
@@ -78,7 +78,9 @@ describe('report with a cluster beyond the class cap', () => {
     // the redundancy check did not run on pinned: its control is not reported as passed
     expect(html).toMatch(/<span class="badge incomplete">not run<\/span> [^<]*<code>policy-redundant<\/code> <span class="muted">\(not run for pinned\)<\/span>/);
     expect(existsSync(join(out, 'connectivity-prod.csv'))).toBe(true);
-    expect(existsSync(join(out, 'connectivity-pinned.csv'))).toBe(false);
+    // its 24 workloads reach each other: 552 pairs, listed from the blocks (compared with the complete analysis below)
+    expect(readFileSync(join(out, 'connectivity-pinned.csv'), 'utf8').trim().split('\n').length).toBeGreaterThan(552);
+    expect(html).toContain('Its connections between workloads were listed from the reach blocks too');
     // the checks over allow sets ran on pinned: its pods are not isolated for egress
     const findings = JSON.parse(readFileSync(join(out, 'findings.json'), 'utf8')) as { findings: { cluster: string; check: string }[] };
     const pinned = findings.findings.filter((f) => f.cluster === 'pinned').map((f) => f.check);
@@ -124,6 +126,7 @@ describe('report with a cluster beyond the class cap', () => {
     const raised = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
     expect(raised.code, raised.stderr).toBe(0);
     expect(raised.stdout).not.toContain('no data');
-    expect(existsSync(join(dir, 'reports-raised', '2026-Q3', 'connectivity-pinned.csv'))).toBe(true);
+    // the complete analysis lists exactly what the reach blocks listed
+    expect(readFileSync(join(dir, 'reports-raised', '2026-Q3', 'connectivity-pinned.csv'), 'utf8')).toBe(readFileSync(join(dir, 'reports-blocks', '2026-Q3', 'connectivity-pinned.csv'), 'utf8'));
   }, 120_000);
 });

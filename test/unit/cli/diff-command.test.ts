@@ -28,14 +28,16 @@ describe('netpol-audit diff', () => {
     expect(json.changes).toHaveLength(14);
   });
 
-  it('beyond the engine limits compares exposure, policies and findings from reach blocks, says connections were not compared, and exits 2', async () => {
+  it('beyond the engine limits compares connections, exposure, policies and findings from reach blocks, and exits 2 (redundancy did not run)', async () => {
     const full = JSON.parse((await runCliCaptured([...args, '-o', 'json'])).stdout);
     const r = await runCliCaptured([...args, '-o', 'json', '--max-classes', '1']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('connections not compared, beyond the engine limits');
+    expect(r.stderr).toContain('beyond the engine limits: compared from reach blocks');
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ changes: null, notAnalysed: [expect.stringMatching(/^before \(.*analysed from reach blocks, connections not listed: .*more than the cap of 1/), expect.stringMatching(/^after \(/)] });
-    // exposure and the findings of every check over allow sets compare as in the complete drift
+    expect(json.notAnalysed).toEqual([expect.stringMatching(/^before \(.*analysed from reach blocks: .*more than the cap of 1/), expect.stringMatching(/^after \(/)]);
+    // connections and exposure as in the complete drift; findings of every check over allow sets too
+    expect(json.changes).toEqual(full.changes);
+    expect(json.changes.length).toBe(14);
     expect(json.exposure).toEqual(full.exposure);
     expect(json.policies).toEqual(full.policies);
     expect(json.coverage).toEqual(full.coverage);
@@ -43,9 +45,30 @@ describe('netpol-audit diff', () => {
     expect(json.findings.new).toEqual(noRedundancy(full.findings.new));
     expect(json.findings.resolved).toEqual(noRedundancy(full.findings.resolved));
     const txt = await runCliCaptured([...args, '--max-classes', '1']);
-    expect(txt.stdout).toMatch(/^Connectivity: NOT COMPARED/);
+    expect(txt.stdout).toMatch(/^Beyond the engine limits, analysed from reach blocks/);
+    expect(txt.stdout).toContain('+ ops/backup[CronJob] => shop/cart[Deployment] : TCP 9090');
     expect(txt.stdout).toContain('shop/cart[Deployment]: now reachable from namespaces kube-system, ops');
     const md = await runCliCaptured([...args, '-o', 'md', '--max-classes', '1']);
+    expect(md.stdout).toMatch(/^## Beyond the engine limits\n/);
+    expect(md.stdout).toContain('## Connectivity\n');
+    expect(md.stdout).toContain('| shop/cart[Deployment] | reachable from kube-system, ops |');
+  });
+
+  it('when the listing from reach blocks does not fit its limit, compares exposure, policies and findings, not connections, and exits 2', async () => {
+    const full = JSON.parse((await runCliCaptured([...args, '-o', 'json'])).stdout);
+    // 1,000 cells: the block audit of the example's workloads fits, its connection listing (1,600 cells a pair) does not
+    const capped = ['--max-classes', '1', '--max-pair-cells', '1000'];
+    const r = await runCliCaptured([...args, '-o', 'json', ...capped]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('connections not compared, beyond the engine limits');
+    const json = JSON.parse(r.stdout);
+    expect(json).toMatchObject({ changes: null, notAnalysed: [expect.stringMatching(/^before \(.*analysed from reach blocks, connections not listed \(listing the connections/), expect.stringMatching(/^after \(/)] });
+    expect(json.exposure).toEqual(full.exposure);
+    expect(json.policies).toEqual(full.policies);
+    const txt = await runCliCaptured([...args, ...capped]);
+    expect(txt.stdout).toMatch(/^Connectivity: NOT COMPARED/);
+    expect(txt.stdout).toContain('shop/cart[Deployment]: now reachable from namespaces kube-system, ops');
+    const md = await runCliCaptured([...args, '-o', 'md', ...capped]);
     expect(md.stdout).toMatch(/^## Connectivity: not compared\n/);
     expect(md.stdout).toContain('| shop/cart[Deployment] | reachable from kube-system, ops |');
   });

@@ -76,7 +76,7 @@ describe('report HTML', () => {
 
   it('shows a cluster analysed from reach blocks with its figures, what did not run, and a control left incomplete', () => {
     const ok = model.clusterSections.find((c) => c.status === 'ok')!;
-    const fromBlocks = { reason: '100,007 pods fall into 100,008 pod classes, more than the cap of 20,000.', notRun: [{ check: 'policy-redundant', title: 'Redundant policy' }] };
+    const fromBlocks = { reason: '100,007 pods fall into 100,008 pod classes, more than the cap of 20,000.', notRun: [{ check: 'policy-redundant', title: 'Redundant policy' }], connectionsListed: false };
     const control = { ...model.findingsByControl[0]!, status: 'incomplete' as const, openFindings: 0, checks: [{ check: 'policy-redundant', title: 'Redundant policy', passed: false, findings: 0, notRunIn: [ok.cluster] }] };
     const out = renderReportHtml(sampleReportModel({ clusterSections: model.clusterSections.map((c) => (c === ok ? { ...c, fromBlocks } : c)), findingsByControl: [control] }));
     const card = out.slice(out.indexOf(`id="cluster-${ok.cluster}"`)).split('class="card cluster"')[0]!;
@@ -88,6 +88,10 @@ describe('report HTML', () => {
     expect(out).toContain('beyond the engine&#x27;s limits and was analysed from reach blocks (section 3)');
     expect(out).toMatch(/<span class="badge incomplete">not run<\/span> Redundant policy <code>policy-redundant<\/code> <span class="muted">\(not run for [^)]+\)<\/span>/);
     expect(out).toMatch(/<span class="badge incomplete">incomplete<\/span>/);
+    expect(card).toContain('Its connections between workloads are too many to list: no connectivity export');
+    const listed = renderReportHtml(sampleReportModel({ clusterSections: model.clusterSections.map((c) => (c === ok ? { ...c, fromBlocks: { ...fromBlocks, connectionsListed: true } } : c)) }));
+    expect(listed).toContain('Its connections between workloads were listed from the reach blocks too');
+    expect(listed).not.toContain('too many to list');
     expect(renderReportHtml(model)).not.toContain('Analysed from reach blocks');
   });
 

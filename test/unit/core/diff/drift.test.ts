@@ -25,15 +25,27 @@ const base = () => [
 ];
 
 describe('drift', () => {
-  it('beyond the engine limits, from reach blocks, gives exposure, the policy drift and the findings of every check but redundancy', () => {
+  it('beyond the engine limits, from reach blocks, gives connections (when listed), exposure, the policy drift and the findings of every check but redundancy', () => {
     const after = [...base(), netpol('shop', 'web-public', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { namespaceSelector: { matchLabels: { team: 'ops' } } }] }] })];
     const complete = driftBetween(side(base()), side(after));
+    expect(complete.connections.length).toBeGreaterThan(0);
     const capped = { ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1 };
-    for (const [before, label] of [[side(base()), 'complete before'], [side(base(), capped), 'both from blocks']] as const) {
-      const o = driftOutcome(before, side(after, capped));
+    // 1,000 cells: the block audit's peer sets fit (3 workloads: 192 cells), its connection listing does not (1,600 a pair)
+    const unlisted = { ...capped, maxPairCells: 1000 };
+    const cases = [
+      [side(base()), capped, 'complete before', true],
+      [side(base(), capped), capped, 'both from blocks', true],
+      [side(base(), unlisted), unlisted, 'both from blocks, not listed', false],
+      [side(base()), unlisted, 'complete before, after not listed', false],
+    ] as const;
+    for (const [before, settings, label, listed] of cases) {
+      const o = driftOutcome(before, side(after, settings));
       expect(o.complete, label).toBe(false);
       if (o.complete) return;
-      expect(o.notAnalysed.at(-1), label).toMatch(/^after \(test, .*\): analysed from reach blocks, connections not listed: \d+ pods fall into \d+ pod classes, more than the cap of 1/);
+      const reason = listed ? /^after \(test, .*\): analysed from reach blocks: \d+ pods fall into \d+ pod classes, more than the cap of 1/ : /^after \(test, .*\): analysed from reach blocks, connections not listed \(listing the connections from reach blocks passed 1 connected workload pairs.*\): \d+ pods fall into/;
+      expect(o.notAnalysed.at(-1), label).toMatch(reason);
+      // the connection changes are those of the complete drift when both sides are listed, else not given
+      expect(o.connections, label).toEqual(listed ? complete.connections : null);
       expect(o.exposure, label).toEqual({ newlyInternetExposed: complete.newlyInternetExposed, newlyCrossNamespaceExposed: complete.newlyCrossNamespaceExposed });
       expect(o.exposure?.newlyInternetExposed, label).toEqual([{ workload: 'shop/web[Pod]', direction: 'ingress' }]);
       expect(o.drift.policies, label).toEqual(complete.policies);

@@ -4,6 +4,7 @@ import { DEFAULT_ENGINE_SETTINGS } from '../../../../src/core/engine/engine-sett
 import { workloadConnectivity } from '../../../../src/core/engine/workload-connectivity.js';
 import { DEFAULT_AUDIT_SETTINGS, type AuditSettings } from '../../../../src/core/findings/audit-settings.js';
 import { runAudit, runBlockAudit, runPolicyAudit } from '../../../../src/core/findings/run-audit.js';
+import { blockWorkloadConnectivity } from '../../../../src/core/engine/block-connectivity.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 import { buildReportModel, type AnalysedSnapshot, type ClusterPeriodData } from '../../../../src/core/report/build-report-model.js';
 import { parsePeriod, previousPeriod, trailingPeriods } from '../../../../src/core/report/report-period.js';
@@ -159,7 +160,7 @@ describe('report model', () => {
     const m = buildReportModel([{ ...prod!, current: cur, trend: prod!.trend.map((t, i) => (i === 3 ? { ...t, audit: cur.audit } : t)) }, staging!], options);
     const section = m.clusterSections.find((c) => c.cluster === 'prod')!;
     const complete = model.clusterSections.find((c) => c.cluster === 'prod')!;
-    expect(section).toMatchObject({ status: 'ok', fromBlocks: { reason: 'beyond the cap', notRun: [{ check: 'policy-redundant', title: expect.any(String) }] } });
+    expect(section).toMatchObject({ status: 'ok', fromBlocks: { reason: 'beyond the cap', notRun: [{ check: 'policy-redundant', title: expect.any(String) }], connectionsListed: false } });
     expect(complete.fromBlocks).toBeUndefined();
     // the figures are the complete audit's; the findings too, but for redundancy's (here one low in shop)
     expect(section.score).toBe(complete.score);
@@ -172,7 +173,7 @@ describe('report model', () => {
     expect(figures(m)).toEqual(figures(model));
     expect(m.missing).toEqual(model.missing);
     // the drift compares exposure, policies and findings, not connections, and says so
-    expect(m.drift.note).toContain('For prod a snapshot is beyond the engine\'s limits and was analysed from reach blocks: connections were not compared');
+    expect(m.drift.note).toContain('For prod a snapshot is beyond the engine\'s limits and was analysed from reach blocks, its connections too many to list: connections were not compared');
     expect(m.drift).toMatchObject({ pathsOpened: 0, pathsClosed: 0, pathsChanged: 0, changes: [] });
     expect(model.drift.pathsOpened + model.drift.pathsClosed + model.drift.pathsChanged).toBeGreaterThan(0);
     expect(m.drift.newlyInternetExposed).toEqual(model.drift.newlyInternetExposed);
@@ -186,6 +187,20 @@ describe('report model', () => {
     expect(pci.status).toBe(pci.openFindings ? 'failed' : 'incomplete');
     const pciComplete = model.findingsByControl.find((c) => c.control === pci.control)!;
     expect(pciComplete.checks.find((x) => x.check === 'policy-redundant')).toMatchObject({ passed: false, findings: 1, notRunIn: [] });
+  });
+
+  it('compares the connections of a cluster analysed from reach blocks when its listing is given', () => {
+    const { snapshot } = snapshotOf(q3, '2026-09-30T00:00:00.000Z');
+    const base = analysePolicies(buildClusterModel(snapshot).model);
+    const audit = runBlockAudit({ cluster: 'prod', takenAt: snapshot.takenAt, analysis: base, settings, today: '2026-10-02', stoppedBecause: 'beyond the cap' });
+    const cur: AnalysedSnapshot = { meta: { id: '2', takenAt: snapshot.takenAt, contentHash: snapshot.contentHash, failures: [] }, snapshot, audit, connectivity: blockWorkloadConnectivity(base) };
+    const [prod, staging] = data();
+    const m = buildReportModel([{ ...prod!, current: cur }, staging!], options);
+    expect(m.drift.note).toContain('For prod a snapshot is beyond the engine\'s limits and was analysed from reach blocks: connections, exposure, policy changes and the findings of every check that ran on both snapshots were compared.');
+    expect(m.clusterSections.find((x) => x.cluster === 'prod')!.fromBlocks?.connectionsListed).toBe(true);
+    expect(m.drift.changes).toEqual(model.drift.changes);
+    expect([m.drift.pathsOpened, m.drift.pathsClosed, m.drift.pathsChanged]).toEqual([model.drift.pathsOpened, model.drift.pathsClosed, model.drift.pathsChanged]);
+    expect(m.drift.newlyCrossNamespaceExposed).toEqual(model.drift.newlyCrossNamespaceExposed);
   });
 
   it('marks findings against a previous period analysed from reach blocks, except those of the checks that did not run then', () => {
