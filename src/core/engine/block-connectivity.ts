@@ -26,11 +26,13 @@ export class ConnectionListLimitError extends EngineLimitError {
   constructor(
     readonly pairs: number,
     readonly limit: number,
+    /** Whether `pairs` is the listing's size (counted beforehand) or how far the listing got. */
+    readonly counted = false,
   ) {
     const n = (x: number) => x.toLocaleString('en-US');
     super(
-      `listing the connections from reach blocks passed ${n(pairs)} connected workload pairs (${n(CELLS_PER_LISTED_PAIR)} cells each), ` +
-        `more than the limit of ${n(limit)} cells; it stopped rather than run out of memory, and the listing would be too long to read.`,
+      `listing the connections from reach blocks ${counted ? 'would hold' : 'passed'} ${n(pairs)} connected workload pairs (${n(CELLS_PER_LISTED_PAIR)} cells each), ` +
+        `more than the limit of ${n(limit)} cells; ${counted ? 'it was not started' : 'it stopped'} rather than run out of memory, and the listing would be too long to read.`,
       'audit the cluster instead (`netpol-audit audit` gives each workload\'s reach as counts, namespaces and findings), list a part of it ' +
         'from a manifest folder of some namespaces, or raise the limit with --max-pair-cells (engine.maxPairCells in the configuration)',
     );
@@ -38,8 +40,17 @@ export class ConnectionListLimitError extends EngineLimitError {
   }
 
   get summary(): string {
-    return `more than ${this.pairs} connected workload pairs, limit ${Math.floor(this.limit / CELLS_PER_LISTED_PAIR)}`;
+    return `${this.counted ? '' : 'more than '}${this.pairs} connected workload pairs, limit ${Math.floor(this.limit / CELLS_PER_LISTED_PAIR)}`;
   }
+}
+
+/**
+ * Refuses a listing known to hold `pairs` connected workload pairs (e.g. counted from an audit's workload
+ * facts) when it would pass the limit, before any of it is computed.
+ */
+export function checkListingFits(pairs: number, base: PolicyAnalysis): void {
+  const limit = base.settings.maxPairCells ?? DEFAULT_MAX_PAIR_CELLS;
+  if (pairs * CELLS_PER_LISTED_PAIR > limit) throw new ConnectionListLimitError(pairs, limit, true);
 }
 
 /** Every workload's connections, as `workloadConnectivity(completeAnalysis(base))` lists them. */

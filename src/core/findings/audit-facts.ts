@@ -120,6 +120,16 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
  * and no reach row is built, so it serves clusters beyond the class cap. Equal to computeAuditFacts wherever
  * both apply (checked on the conformance corpus and generated clusters).
  */
+/** The connected workload pairs (a workload with itself left out): the size of the connectivity listing. */
+export function connectedWorkloadPairs(facts: AllowSetFacts): number {
+  let n = 0;
+  facts.workloadKeys.forEach((key, w) => {
+    const peers = facts.workloads.get(key)!.egress.peers;
+    n += peers.size - (peers.has(w) ? 1 : 0);
+  });
+  return n;
+}
+
 export function blockAuditFacts(base: PolicyAnalysis): AllowSetFacts {
   const rules = { egress: directionRules(base, 'egress'), ingress: directionRules(base, 'ingress') };
   const ports = new BlockPorts(base);

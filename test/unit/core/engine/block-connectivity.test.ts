@@ -7,9 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { generateCluster } from '../../../../src/bench/synthetic-cluster.js';
 import { analysePolicies, completeAnalysis } from '../../../../src/core/engine/analyse-cluster.js';
-import { blockWorkloadConnectivity, CELLS_PER_LISTED_PAIR, ConnectionListLimitError } from '../../../../src/core/engine/block-connectivity.js';
+import { blockWorkloadConnectivity, CELLS_PER_LISTED_PAIR, checkListingFits, ConnectionListLimitError } from '../../../../src/core/engine/block-connectivity.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../../src/core/engine/engine-settings.js';
 import { workloadConnectivity } from '../../../../src/core/engine/workload-connectivity.js';
+import { blockAuditFacts, connectedWorkloadPairs } from '../../../../src/core/findings/audit-facts.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 import type { SnapshotContent } from '../../../../src/core/model/snapshot.js';
 import { netpol, ns, pod, snapshotOf } from '../../../support/cluster-fixture.js';
@@ -51,8 +52,12 @@ describe('the connectivity listing from reach blocks', () => {
     for (const workload of ['W1', 'W2', 'W3'] as const) {
       for (const seed of [1, 2]) {
         const settings: EngineSettings = seed === 1 ? DEFAULT_ENGINE_SETTINGS : { ...DEFAULT_ENGINE_SETTINGS, ipBlockPods: 'ignore', hostNetwork: 'node' };
-        const { rows, blocks } = listings(generateCluster({ workload, scale: 0.01, seed }), settings);
+        const content = generateCluster({ workload, scale: 0.01, seed });
+        const { rows, blocks } = listings(content, settings);
         expect(blocks, `${workload} seed ${seed}`).toEqual(rows);
+        // the audit's workload facts count the listing's pairs beforehand (a listing too long is refused unbuilt)
+        const facts = blockAuditFacts(analysePolicies(buildClusterModel(content).model, settings));
+        expect(connectedWorkloadPairs(facts), `${workload} seed ${seed}`).toBe(rows.connections.length);
         expect(rows.connections.length, `${workload} seed ${seed}`).toBeGreaterThan(100);
       }
     }
@@ -80,6 +85,11 @@ describe('the connectivity listing from reach blocks', () => {
     // 6 workloads, each reaching the 5 others: 30 pairs
     expect(() => blockWorkloadConnectivity(base)).toThrow(ConnectionListLimitError);
     expect(() => blockWorkloadConnectivity(base)).toThrow(/passed 11 connected workload pairs .* more than the limit of 16,000 cells/);
+    // counted beforehand from the audit's facts: refused before anything is listed
+    const counted = blockAuditFacts(analysePolicies(buildClusterModel(snapshot).model));
+    expect(connectedWorkloadPairs(counted)).toBe(30);
+    expect(() => checkListingFits(30, base)).toThrow(/would hold 30 connected workload pairs .* it was not started/);
+    expect(() => checkListingFits(10, base)).not.toThrow();
     const roomy = analysePolicies(buildClusterModel(snapshot).model, { ...DEFAULT_ENGINE_SETTINGS, maxPairCells: 30 * CELLS_PER_LISTED_PAIR });
     expect(blockWorkloadConnectivity(roomy).connections).toHaveLength(30);
   });
