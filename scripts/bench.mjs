@@ -23,7 +23,7 @@ const PHASES = ['manifests', 'load', 'analyse', 'summary', 'diff', 'audit', 'aud
 /** Phases that need the analysis: skipped when `analyse` failed. */
 const NEEDS_ANALYSIS = new Set(['summary', 'diff', 'audit', 'audit-checks']);
 /** Phases run only when asked for (--phases), or, for a workload beyond the engine's limits, after analyse. */
-const EXTRA_PHASES = ['reach-blocks', 'block-audit'];
+const EXTRA_PHASES = ['reach-blocks', 'block-audit', 'policy-audit', 'limit-diff'];
 const TAKEN_AT = '2026-01-01T00:00:00.000Z';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -53,7 +53,9 @@ audit-checks = the same work step by step (facts, each check, exposure), so a sl
 reach-blocks = snapshot -> model -> policy analysis -> the factorised reach of docs/factorised-engine.md
 (its rules, then its blocks; each workload's peer workloads from them are timed apart);
 block-audit = snapshot -> model -> policy analysis -> runBlockAudit (the audit from reach blocks: every check but
-policy-redundant); both run beyond the engine's limits or when asked.
+policy-redundant); both run beyond the engine's limits or when asked. Beyond the limits also:
+policy-audit = the policy-level audit alone; limit-diff = the drift the product gives there (each side
+audited from reach blocks, its connections listed when they fit; the time is driftBetween's, the sides apart).
 peakRssMb = the largest maxRSS of the snapshot-based children (load..audit); the manifest child's is in extra.`;
 
 // ------------------------------------------------------------------------------------------ arguments
@@ -354,17 +356,21 @@ async function child(task, p) {
       out.extra = { buildClusterModelMs: modelMs, analysePoliciesMs: policiesMs, auditMs, classes: base.classes.length, checksRun: r.summary.checks.length, notRun: r.notRun.checks, findings: r.findings.length, bySeverity: severityCounts(r.findings), containment: r.summary.containment };
       break;
     }
-    case 'policy-diff': {
-      // beyond the engine's limits: the drift that needs no allow set, between the snapshot and its 1% twin
+    case 'limit-diff': {
+      // beyond the engine's limits: the drift the product gives (`diff`, reports) between the snapshot and its
+      // 1% twin: each side audited from reach blocks (connections listed when they fit), else at policy level
       const drift = await load('app/drift-between.js');
       const side = (snap) => drift.driftSide(snap, settings, m.auditSettings.DEFAULT_AUDIT_SETTINGS, '2026-01-01').side;
-      const [before, beforeMs] = await timed('policy side (snapshot)', async () => side(await readSnap('snapshot.json')));
-      const [after, afterMs] = await timed('policy side (mutated)', async () => side(await readSnap('snapshot-mutated.json')));
+      const [before, beforeMs] = await timed('drift side (snapshot)', async () => side(await readSnap('snapshot.json')));
+      const [after, afterMs] = await timed('drift side (mutated)', async () => side(await readSnap('snapshot-mutated.json')));
       const [o, ms] = await timed('driftBetween', () => drift.driftBetween(before, after));
       out.ms = ms;
       out.extra = {
         sideMs: [beforeMs, afterMs],
         complete: o.complete,
+        level: o.complete ? 'complete' : o.connections ? 'reach blocks, connections listed' : o.exposure ? 'reach blocks, connections not listed' : 'policy level',
+        connections: o.complete ? o.drift.connections.length : (o.connections?.length ?? null),
+        newlyExposed: o.complete ? o.drift.newlyInternetExposed.length + o.drift.newlyCrossNamespaceExposed.length : o.exposure ? o.exposure.newlyInternetExposed.length + o.exposure.newlyCrossNamespaceExposed.length : null,
         policies: o.drift.policies.length,
         coverage: o.drift.coverage.length,
         findingsNew: o.drift.findings.new.length,
@@ -547,7 +553,7 @@ async function benchWorkload(workload, o) {
   }
   // a cluster beyond the engine's limits still gets the policy-level audit and drift: measure those paths,
   // and how far the factorised reach that is to lift the limit has come
-  if (failures.analyse?.startsWith('engine limit:')) for (const phase of ['policy-audit', 'policy-diff', 'reach-blocks', 'block-audit']) if (!phases[phase]) await measure(phase);
+  if (failures.analyse?.startsWith('engine limit:')) for (const phase of ['policy-audit', 'limit-diff', 'reach-blocks', 'block-audit']) if (!phases[phase]) await measure(phase);
   const profiles = {};
   if (profileDir) {
     for (const phase of o.phases) {
@@ -592,7 +598,7 @@ function toJson(r) {
       audit: r.phases?.audit?.extra,
       auditSteps: r.phases?.['audit-checks']?.extra,
       policyLevelAudit: r.phases?.['policy-audit'] && { ...r.phases['policy-audit'].extra, ms: spread['policy-audit'] },
-      policyLevelDiff: r.phases?.['policy-diff'] && { ...r.phases['policy-diff'].extra, ms: spread['policy-diff'] },
+      limitDiff: r.phases?.['limit-diff'] && { ...r.phases['limit-diff'].extra, ms: spread['limit-diff'] },
       reachBlocks: r.phases?.['reach-blocks'] && { ...r.phases['reach-blocks'].extra, ms: spread['reach-blocks'] },
       blockAudit: r.phases?.['block-audit'] && { ...r.phases['block-audit'].extra, ms: spread['block-audit'] },
       manifests: r.phases?.manifests?.extra,
@@ -640,11 +646,12 @@ function table(rows, results) {
           `classes and selectors ${Math.round(pa.analysePoliciesMs)}, checks ${Math.round(pa.checksMs)}), ${pa.findings} findings, peak RSS ${pa.ms.rssMb} MB`,
       );
     }
-    const pd = j.extra.policyLevelDiff;
+    const pd = j.extra.limitDiff;
     if (pd) {
       out.push(
-        `  ${r.workload} beyond the engine limits: policy-level drift ${cell(r, 'policy-diff')} ms between the two prepared sides (each side: snapshot -> policy-level audit, ` +
-          `${pd.sideMs.map((x) => Math.round(x)).join(' and ')} ms); ${pd.policies} policy changes, ${pd.coverage} coverage changes, ${pd.findingsNew} new and ${pd.findingsResolved} resolved findings; peak RSS ${pd.ms.rssMb} MB`,
+        `  ${r.workload} drift as beyond the engine limits (${pd.level}): ${cell(r, 'limit-diff')} ms between the two prepared sides (each side: snapshot -> audit, ` +
+          `${pd.sideMs.map((x) => Math.round(x)).join(' and ')} ms); ${pd.connections ?? 'no'} connection changes, ${pd.newlyExposed ?? 'no'} newly exposed, ` +
+          `${pd.policies} policy changes, ${pd.coverage} coverage changes, ${pd.findingsNew} new and ${pd.findingsResolved} resolved findings; peak RSS ${pd.ms.rssMb} MB`,
       );
     }
     const rbx = j.extra.reachBlocks;

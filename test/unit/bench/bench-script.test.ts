@@ -65,6 +65,18 @@ describe('npm run bench', () => {
     expect(table).toMatch(/W3 audit from reach blocks \(20 checks; not run: policy-redundant\): \d+ ms from the snapshot/);
   }, 180_000);
 
+  it('measures the drift beyond the limits when asked (--phases limit-diff), saying how far it compared', async () => {
+    const { stdout } = await bench(['--workload', 'W3', '--scale', '0.002', '--runs', '1', '--json', '--phases', 'load,limit-diff']);
+    const ld = (JSON.parse(stdout) as { extra: { limitDiff: Record<string, any> } }[])[0]!.extra.limitDiff;
+    // a small W3 is within the limits: both sides are complete, and so is the drift
+    expect(ld).toMatchObject({ complete: true, level: 'complete' });
+    expect(ld['sideMs']).toHaveLength(2);
+    expect(ld['connections']).toBeGreaterThan(0);
+    expect(ld['policies']).toBeGreaterThan(0);
+    const table = (await bench(['--workload', 'W3', '--scale', '0.002', '--runs', '1', '--phases', 'load,limit-diff'])).stdout;
+    expect(table).toMatch(/W3 drift as beyond the engine limits \(complete\): \d+ ms between the two prepared sides/);
+  }, 180_000);
+
   it('prints a table, and reports a phase that runs over the timeout instead of waiting', async () => {
     const { stdout } = await bench(['--workload', 'W2', '--scale', '0.002', '--runs', '1', '--phases', 'load,analyse', '--timeout', '0.001']);
     expect(stdout).toMatch(/^workload\s+pods\s+policies\s+classes/);
