@@ -9,7 +9,7 @@
 import { blockWorkloadConnectivity, checkListingFits } from '../core/engine/block-connectivity.js';
 import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
-import { coverageView, detachedCoverageView, type AnyDriftSide } from '../core/diff/drift.js';
+import { coverageView, detachedCoverageView, exposureFacts, type AnyDriftSide } from '../core/diff/drift.js';
 import { connectedWorkloadPairs, type AllowSetFacts } from '../core/findings/audit-facts.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
 import type { PolicyAnalysis } from '../core/engine/analyse-cluster.js';
@@ -34,7 +34,7 @@ export function driftSideOf(snapshot: Snapshot, a: SnapshotAudit): AnyDriftSide 
   const side = { snapshot, coverage: detachedCoverageView(a.result.facts), findings: a.result.findings };
   if (!a.fromBlocks) return { complete: false, side, reason: a.stoppedBy.message };
   const listed = listFromBlocks(a.result.facts.analysis, a.result.facts);
-  const withFacts = { ...side, workloadFacts: a.result.facts.workloads, ...(listed.connectivity ? { connectivity: listed.connectivity } : {}) };
+  const withFacts = { ...side, workloadFacts: exposureFacts(a.result.facts.workloads), ...(listed.connectivity ? { connectivity: listed.connectivity } : {}) };
   return { complete: false, side: withFacts, reason: `analysed from reach blocks${listed.stoppedBy ? `, connections not listed (${listed.stoppedBy.message})` : ''}: ${a.stoppedBy.message}` };
 }
 

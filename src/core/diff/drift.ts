@@ -95,8 +95,22 @@ export function coverageView(facts: PolicyFacts): CoverageView {
  */
 export function detachedCoverageView(facts: PolicyFacts): CoverageView {
   const { model, workloads, namespaces, coveredBy } = coverageView(facts);
-  const covering = new Map([...workloads.keys()].map((key) => [key, coveredBy(key)]));
-  return { model, workloads, namespaces, coveredBy: (key) => covering.get(key)! };
+  const covering = new Map<string, ReadonlySet<string>>();
+  // the inventory alone: workload facts with allow sets hold what answers their port questions (rule pieces)
+  const inventory = new Map<string, WorkloadInventory>();
+  for (const [key, w] of workloads) {
+    covering.set(key, coveredBy(key));
+    inventory.set(key, { key: w.key, namespace: w.namespace, name: w.name, kind: w.kind, pods: w.pods, classes: w.classes, hostNetwork: w.hostNetwork });
+  }
+  return { model, workloads: inventory, namespaces, coveredBy: lookupIn(covering) };
+}
+
+/**
+ * A lookup closing over its map alone. (A closure made inside detachedCoverageView would share that
+ * function's context, and with it `coveredBy`, which holds the whole policy analysis: ~570 MB at W3.)
+ */
+function lookupIn(covering: ReadonlyMap<string, ReadonlySet<string>>): (key: string) => ReadonlySet<string> {
+  return (key) => covering.get(key)!;
 }
 
 /** One side of a policy drift: a snapshot with its findings and what its coverage drift reads. */
@@ -112,7 +126,7 @@ export interface PolicyDriftSide {
  * listing when one was made (from blocks, when the listing fits its limit).
  */
 export interface ExposureDriftSide extends PolicyDriftSide {
-  readonly workloadFacts: ReadonlyMap<string, WorkloadFacts>;
+  readonly workloadFacts: ReadonlyMap<string, WorkloadExposureFacts>;
   readonly connectivity?: WorkloadConnectivity;
 }
 
@@ -220,8 +234,28 @@ export function computePolicyDrift(before: PolicyDriftSide, after: PolicyDriftSi
   };
 }
 
+/** What the exposure drift reads of a workload's facts (WorkloadFacts has it; exposureFacts copies just that). */
+export interface WorkloadExposureFacts {
+  readonly namespace: string;
+  readonly ingress: { readonly internet: readonly unknown[]; readonly peerNamespaces: ReadonlySet<string> };
+  readonly egress: { readonly internet: readonly unknown[] };
+}
+
+/**
+ * The exposure facts of every workload, copied out of the audit's facts: a side kept for a drift then holds
+ * no reference to the allow-set machinery behind them (from reach blocks, the rule pieces the port
+ * questions read: ~150 MB at W3's 100k pods).
+ */
+export function exposureFacts(workloads: ReadonlyMap<string, WorkloadFacts>): Map<string, WorkloadExposureFacts> {
+  const out = new Map<string, WorkloadExposureFacts>();
+  for (const [key, w] of workloads) {
+    out.set(key, { namespace: w.namespace, ingress: { internet: w.ingress.internet, peerNamespaces: w.ingress.peerNamespaces }, egress: { internet: w.egress.internet } });
+  }
+  return out;
+}
+
 /** Workloads the internet or another namespace reaches (or that reach the internet) only after. */
-export function computeExposureDrift(before: ReadonlyMap<string, WorkloadFacts>, after: ReadonlyMap<string, WorkloadFacts>): ExposureDrift {
+export function computeExposureDrift(before: ReadonlyMap<string, WorkloadExposureFacts>, after: ReadonlyMap<string, WorkloadExposureFacts>): ExposureDrift {
   const newlyInternetExposed: ExposureChange[] = [];
   const newlyCrossNamespaceExposed: CrossNamespaceChange[] = [];
   for (const [key, w] of after) {
@@ -269,7 +303,7 @@ export type DriftOutcome =
       readonly notAnalysed: readonly string[];
     };
 
-const workloadFactsOf = (s: AnyDriftSide): ReadonlyMap<string, WorkloadFacts> | undefined => ('workloadFacts' in s.side ? s.side.workloadFacts : undefined);
+const workloadFactsOf = (s: AnyDriftSide): ReadonlyMap<string, WorkloadExposureFacts> | undefined => ('workloadFacts' in s.side ? s.side.workloadFacts : undefined);
 /** A side's connectivity listing: the one it carries, or the complete analysis's. */
 const listingOf = (s: AnyDriftSide): WorkloadConnectivity | undefined =>
   s.complete ? (s.side.connectivity ?? workloadConnectivity(s.side.facts.analysis)) : 'connectivity' in s.side ? s.side.connectivity : undefined;

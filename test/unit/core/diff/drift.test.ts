@@ -134,6 +134,15 @@ describe('drift', () => {
     };
     expect([...facts.workloads.keys()].map((k) => [k, [...detached.coveredBy(k)].sort()])).toEqual(expected);
     expect(() => lazy.coveredBy('shop/db[Pod]')).toThrow('consulted the policy analysis');
+    // nor the allow-set facts of its workloads (from reach blocks they hold the rule pieces their port questions read)
+    expect('ingress' in [...facts.workloads.values()][0]!).toBe(true);
+    expect([...detached.workloads.values()].some((w) => 'ingress' in w || 'egress' in w)).toBe(false);
+    const kept = side(base(), { ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1 });
+    if (kept.complete || !('workloadFacts' in kept.side)) throw new Error('expected a side from reach blocks');
+    const one = kept.side.workloadFacts.get('shop/web[Pod]')!;
+    expect(Object.keys(one).sort()).toEqual(['egress', 'ingress', 'namespace']);
+    expect(Object.keys(one.ingress).sort()).toEqual(['internet', 'peerNamespaces']);
+    expect(Object.keys(one.egress)).toEqual(['internet']);
   });
 
   it('matches findings by fingerprint: new, resolved, persisting', () => {
