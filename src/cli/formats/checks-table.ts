@@ -6,12 +6,12 @@ import { mdTable } from './markdown.js';
 /** What a check reads: the policies alone (it runs beyond the engine's limits too) or the engine's allow sets. */
 export const NEEDS_TEXT = {
   policies: 'policies and pods (runs beyond the engine limits too)',
-  'allow-sets': "the engine's effective allow sets (beyond the engine limits, `audit` computes them from reach blocks)",
+  'allow-sets': "the engine's effective allow sets (beyond the engine limits, computed from reach blocks)",
   'complete-analysis': "the engine's allow maps and reach rows, re-evaluated without each policy",
 } as const;
 
-/** Whether a check runs beyond the engine's limits: always, in `audit` from reach blocks, or not. */
-const BEYOND_LIMITS = { policies: 'runs', 'allow-sets': 'runs in `audit` (from reach blocks)', 'complete-analysis': 'not run' } as const;
+/** Whether a check runs beyond the engine's limits: always, from reach blocks (within their limit), or not. */
+const BEYOND_LIMITS = { policies: 'runs', 'allow-sets': 'runs from reach blocks', 'complete-analysis': 'not run' } as const;
 
 export function checksMarkdownTable(): string {
   return mdTable(
