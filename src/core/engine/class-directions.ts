@@ -33,6 +33,16 @@ export interface ClassDirection extends Pick<DirectionCoverage, 'networkPolicies
 /** A class's direction facts; classes with the same policies (and what their names mean) share one object. */
 export type ClassDirections = (classId: number, direction: Direction) => ClassDirection;
 
+/**
+ * Class directions from reach blocks, with a way to let go of the rule pieces once every question that needs
+ * them was asked (an audit's checks): the facts kept after it (a report keeps them) then hold no rules. Port
+ * questions answered before stay answered; a new one that needs the pieces is an error.
+ */
+export interface ReleasableClassDirections {
+  readonly directions: ClassDirections;
+  releasePieces(): void;
+}
+
 /** From a complete analysis: its allow maps, one evaluation per group of classes. */
 export function rowClassDirections(analysis: ClusterAnalysis): ClassDirections {
   const { compiler } = analysis;
@@ -67,11 +77,28 @@ const NO_NAMED: ReadonlyMap<string, readonly NamedPortBinding[]> = new Map();
  * mention.
  */
 export function blockClassDirections(base: PolicyAnalysis, rules: Readonly<Record<Direction, readonly ReachRule[]>>, ports: BlockPorts): ClassDirections {
+  return releasableBlockClassDirections(base, rules, ports).directions;
+}
+
+/** blockClassDirections, releasable (see ReleasableClassDirections). */
+export function releasableBlockClassDirections(base: PolicyAnalysis, rules: Readonly<Record<Direction, readonly ReachRule[]>>, ports: BlockPorts): ReleasableClassDirections {
   const { compiler, evaluator, classes } = base;
   const space = compiler.ports;
   const N = classes.length;
   const externalAll = AllowMap.rect(compiler.allExternal, space.all, space);
-  const pieces = { ingress: new PieceIndex(rules.ingress, N), egress: new PieceIndex(rules.egress, N) };
+  // the rule pieces and port resolution, held where releasePieces can drop them
+  const held: { pieces?: Record<Direction, PieceIndex>; ports?: BlockPorts } = {
+    pieces: { ingress: new PieceIndex(rules.ingress, N), egress: new PieceIndex(rules.egress, N) },
+    ports,
+  };
+  const piecesOf = (c: number, d: Direction): readonly ReachRule[] => {
+    if (!held.pieces) throw new Error('internal: a port question after the rule pieces were released');
+    return held.pieces[d].of(c);
+  };
+  const portsOfRule = (r: ReachRule, y: number): number => {
+    if (!held.ports) throw new Error('internal: a port question after the rule pieces were released');
+    return held.ports.portsOn(r, y);
+  };
   const listIds = new Map<object, number>();
   const listId = (list: object) => {
     let id = listIds.get(list);
@@ -90,7 +117,7 @@ export function blockClassDirections(base: PolicyAnalysis, rules: Readonly<Recor
     return names;
   };
   const groups = new Map<string, ClassDirection>();
-  return (c, d) => {
+  const directions: ClassDirections = (c, d) => {
     const sp = evaluator.subjectPolicies(c, d);
     const policyKey = `${d}|${listId(sp.networkPolicies)}|${sp.admin.map((a) => a.id).join(',')}|${sp.baseline ? 1 : 0}`;
     const cls = classes[c]!;
@@ -104,20 +131,19 @@ export function blockClassDirections(base: PolicyAnalysis, rules: Readonly<Recor
     if (known) return known;
     const unpoliced = sp.networkPolicies.length === 0 && sp.admin.length === 0 && !sp.baseline;
     const external = unpoliced ? externalAll : effectiveAllowMap(compiler, d, sp, d === 'ingress' ? cls.namedPorts : NO_NAMED, compiler.allExternal);
-    const own = pieces[d];
-    const portsOn = (r: ReachRule, y: number) => ports.portsOn(r, d === 'egress' ? y : c);
+    const portsOn = (r: ReachRule, y: number) => portsOfRule(r, d === 'egress' ? y : c);
     const portMemo = new Map<string, boolean>();
     known = {
       networkPolicies: sp.networkPolicies.map((p) => p.id),
       adminPolicies: sp.admin.map((a) => a.id),
       baseline: sp.baseline !== undefined,
-      open: unpoliced || (external.isFull(compiler.allExternal, space) && podPartFull(own.of(c), N, compiler.allClasses, space, portsOn)),
+      open: unpoliced || (external.isFull(compiler.allExternal, space) && podPartFull(piecesOf(c, d), N, compiler.allClasses, space, portsOn)),
       external,
       allowsPort(protocol, port) {
         const k = `${protocol}/${port}`;
         let v = portMemo.get(k);
         if (v === undefined) {
-          v = external.segments.some((s) => space.containsPort(s.ports, protocol, port)) || own.of(c).some((r) => somePeerAllows(r, d, protocol, port, portsOn, space));
+          v = external.segments.some((s) => space.containsPort(s.ports, protocol, port)) || piecesOf(c, d).some((r) => somePeerAllows(r, d, protocol, port, portsOn, space));
           portMemo.set(k, v);
         }
         return v;
@@ -125,6 +151,13 @@ export function blockClassDirections(base: PolicyAnalysis, rules: Readonly<Recor
     };
     groups.set(key, known);
     return known;
+  };
+  return {
+    directions,
+    releasePieces: () => {
+      held.pieces = undefined;
+      held.ports = undefined;
+    },
   };
 }
 

@@ -8,7 +8,7 @@ import type { AllowMap } from '../engine/allow-map.js';
 import { Bitset } from '../engine/bitset.js';
 import { BlockPorts } from '../engine/block-ports.js';
 import { workloadPeerWorkloads } from '../engine/block-workload-reach.js';
-import { blockClassDirections, rowClassDirections, type ClassDirections } from '../engine/class-directions.js';
+import { releasableBlockClassDirections, rowClassDirections, type ClassDirection, type ClassDirections } from '../engine/class-directions.js';
 import type { PortSetId } from '../engine/port-space.js';
 import { directionRules, reachBlocks } from '../engine/reach-blocks.js';
 import { workloadClasses } from '../engine/workload-connectivity.js';
@@ -130,11 +130,16 @@ export function connectedWorkloadPairs(facts: AllowSetFacts): number {
   return n;
 }
 
-export function blockAuditFacts(base: PolicyAnalysis): AllowSetFacts {
+/**
+ * Workload facts from reach blocks, and a way to let go of the rule pieces their port questions read
+ * (ReleasableClassDirections): call it once the checks have asked theirs.
+ */
+export function blockAuditFacts(base: PolicyAnalysis): AllowSetFacts & { releasePieces(): void } {
   const rules = { egress: directionRules(base, 'egress'), ingress: directionRules(base, 'ingress') };
   const ports = new BlockPorts(base);
   const blocks = reachBlocks(base, rules.egress, rules.ingress);
-  return assembleFacts(base, blockClassDirections(base, rules, ports), workloadPeerWorkloads(base, blocks, ports));
+  const { directions, releasePieces } = releasableBlockClassDirections(base, rules, ports);
+  return { ...assembleFacts(base, directions, workloadPeerWorkloads(base, blocks, ports)), releasePieces };
 }
 
 function assembleFacts(analysis: PolicyAnalysis, directions: ClassDirections, peerSets: WorkloadPeerSets): AllowSetFacts {
@@ -158,10 +163,7 @@ function assembleFacts(analysis: PolicyAnalysis, directions: ClassDirections, pe
     nsIndex[w] = n;
     nsEnd[n] = w + 1;
   });
-  const workloadRange = (namespace: string): readonly [number, number] => {
-    const n = ranges.get(namespace);
-    return n === undefined ? [0, 0] : [nsStart[n]!, nsEnd[n]!];
-  };
+  const workloadRange = rangeLookup(ranges, nsStart, nsEnd);
   /** Numbers of the namespaces of the workloads in a peer set (memoised per set: rows share them). */
   const nsBitsMemo = new WeakMap<Bitset, Bitset>();
   const nsBitsOf = (bits: Bitset): Bitset => {
@@ -243,7 +245,7 @@ function assembleFacts(analysis: PolicyAnalysis, directions: ClassDirections, pe
       peerCount: peers.size - (peers.has(self) ? 1 : 0),
       peerNamespaces: namespacesWithout(peers, self),
       ...internetOfMaps(distinct.map((o) => o.external)),
-      allowsPort: (protocol, port) => distinct.every((o) => o.allowsPort(protocol, port)),
+      allowsPort: allowsPortOfAll(distinct),
     };
   };
   const policyFacts = computePolicyFacts(analysis);
@@ -252,6 +254,23 @@ function assembleFacts(analysis: PolicyAnalysis, directions: ClassDirections, pe
     workloads.set(w.key, { ...w, ingress: direction(w.key, w.classes, 'ingress'), egress: direction(w.key, w.classes, 'egress') });
   }
   return { analysis, workloads, namespaces: policyFacts.namespaces, workloadKeys: keys, workloadRange };
+}
+
+// The functions facts keep are made here, not inside assembleFacts: a closure made there would share that
+// function's V8 context, and with it everything its other closures read (the class directions, their rule
+// pieces, the memo maps), for as long as the facts are kept (a report keeps them).
+
+/** A namespace's workloads as a range of indexes into the sorted workload keys. */
+function rangeLookup(ranges: ReadonlyMap<string, number>, nsStart: readonly number[], nsEnd: readonly number[]): (namespace: string) => readonly [number, number] {
+  return (namespace) => {
+    const n = ranges.get(namespace);
+    return n === undefined ? [0, 0] : [nsStart[n]!, nsEnd[n]!];
+  };
+}
+
+/** Whether every class direction allows some peer a port. */
+function allowsPortOfAll(distinct: readonly ClassDirection[]): (protocol: Protocol, port: number) => boolean {
+  return (protocol, port) => distinct.every((o) => o.allowsPort(protocol, port));
 }
 
 /** The policy-level facts: workloads with their pods and classes, namespaces with their default-deny posture. */

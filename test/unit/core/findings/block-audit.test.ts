@@ -9,12 +9,13 @@ import { generateCluster } from '../../../../src/bench/synthetic-cluster.js';
 import { analysePolicies, completeAnalysis } from '../../../../src/core/engine/analyse-cluster.js';
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../../src/core/engine/engine-settings.js';
 import { DEFAULT_AUDIT_SETTINGS } from '../../../../src/core/findings/audit-settings.js';
-import { runAudit } from '../../../../src/core/findings/run-audit.js';
+import { blockAuditFacts } from '../../../../src/core/findings/audit-facts.js';
+import { runAudit, runBlockAudit } from '../../../../src/core/findings/run-audit.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 import type { SnapshotContent } from '../../../../src/core/model/snapshot.js';
 import { audit, findingsOf } from '../../../support/audit-fixture.js';
 import { blockAuditDifferences } from '../../../support/block-audit-agreement.js';
-import { netpol, ns, pod } from '../../../support/cluster-fixture.js';
+import { netpol, ns, pod, snapshotOf } from '../../../support/cluster-fixture.js';
 import { conformanceSnapshots } from '../../../support/conformance-cases.js';
 
 const INPUT = { cluster: 'c', takenAt: '2026-09-30T00:00:00.000Z', settings: DEFAULT_AUDIT_SETTINGS, today: '2026-10-01', stoppedBecause: 'test' };
@@ -63,6 +64,20 @@ describe('the audit from reach blocks', () => {
     expect(r.block.notRun).toEqual({ checks: ['policy-redundant'], reason: 'test' });
     expect(r.block.summary.checks.map((c) => c.id)).not.toContain('policy-redundant');
     expect(r.complete.summary.checks.map((c) => c.id)).toContain('policy-redundant');
+  });
+
+  it('lets go of the rule pieces once its checks ran: their port answers stay, a new port question is an error', () => {
+    const objects = [ns('a'), web('a'), netpol('a', 'deny-egress', { podSelector: {}, policyTypes: ['Egress'], egress: [{ ports: [{ port: 53, protocol: 'UDP' }] }] })];
+    const base = analysePolicies(buildClusterModel(snapshotOf(objects).snapshot).model);
+    const block = runBlockAudit({ ...INPUT, analysis: base });
+    const egress = block.facts.workloads.get('a/web[Pod]')!.egress;
+    // the DNS check asked: its answers were kept (UDP 53 is allowed, TCP 53 is not: a finding)
+    expect(egress.allowsPort('UDP', 53)).toBe(true);
+    expect(egress.allowsPort('TCP', 53)).toBe(false);
+    expect(block.findings.map((f) => f.check)).toContain('default-deny-egress-without-dns');
+    expect(() => egress.allowsPort('TCP', 8080)).toThrow('after the rule pieces were released');
+    // facts of their own still answer anything
+    expect(blockAuditFacts(base).workloads.get('a/web[Pod]')!.egress.allowsPort('TCP', 8080)).toBe(false);
   });
 
   // the fixtures below go through audit(), which compares both audits; each asserts the case it is about
