@@ -86,6 +86,11 @@ describe('report with a cluster beyond the class cap', () => {
     const pinned = findings.findings.filter((f) => f.cluster === 'pinned').map((f) => f.check);
     expect(pinned).toContain('pod-not-isolated');
     expect(pinned).toContain('default-deny-missing');
+    // the complete analysis, at a raised cap, lists exactly what the reach blocks listed
+    writeFileSync(config, [`store: ${store}`, `report: { outputDir: ${join(dir, 'reports-complete')} }`, 'engine: { maxClasses: 100 }', ''].join('\n'));
+    const complete = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
+    expect(complete.code, complete.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'reports-complete', '2026-Q3', 'connectivity-pinned.csv'), 'utf8')).toBe(readFileSync(join(out, 'connectivity-pinned.csv'), 'utf8'));
   }, 120_000);
 
   it('past the reach blocks limit too, reports the other clusters and names the stored snapshot it could not analyse, with the reason', async () => {
@@ -126,7 +131,6 @@ describe('report with a cluster beyond the class cap', () => {
     const raised = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
     expect(raised.code, raised.stderr).toBe(0);
     expect(raised.stdout).not.toContain('no data');
-    // the complete analysis lists exactly what the reach blocks listed
-    expect(readFileSync(join(dir, 'reports-raised', '2026-Q3', 'connectivity-pinned.csv'), 'utf8')).toBe(readFileSync(join(dir, 'reports-blocks', '2026-Q3', 'connectivity-pinned.csv'), 'utf8'));
+    expect(existsSync(join(dir, 'reports-raised', '2026-Q3', 'connectivity-pinned.csv'))).toBe(true);
   }, 120_000);
 });
