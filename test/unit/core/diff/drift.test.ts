@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { driftBetween as driftOutcome, driftSide, type AnyDriftSide } from '../../../../src/app/drift-between.js';
+import { driftBetween as driftOutcome, driftSide, driftSideOf, type AnyDriftSide } from '../../../../src/app/drift-between.js';
+import { collectGarbage } from '../../../support/collect-garbage.js';
 import { DEFAULT_AUDIT_SETTINGS } from '../../../../src/core/findings/audit-settings.js';
 import { DEFAULT_ENGINE_SETTINGS } from '../../../../src/core/engine/engine-settings.js';
 import { diffObjects, formatFieldChange } from '../../../../src/core/diff/object-diff.js';
@@ -143,6 +144,26 @@ describe('drift', () => {
     expect(Object.keys(one).sort()).toEqual(['egress', 'ingress', 'namespace']);
     expect(Object.keys(one.ingress).sort()).toEqual(['internet', 'peerNamespaces']);
     expect(Object.keys(one.egress)).toEqual(['internet']);
+  });
+
+  it('keeps no reference to the policy analysis in a side beyond the limits, from reach blocks or at policy level', async () => {
+    for (const [settings, label] of [
+      [{ ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1 }, 'from reach blocks'],
+      [{ ...DEFAULT_ENGINE_SETTINGS, maxClasses: 1, maxPairCells: 10 }, 'policy level'],
+    ] as const) {
+      // the audit and its analysis are made and dropped inside: only the side and a weak reference leave
+      const made = () => {
+        const { snapshot } = snapshotOf(base());
+        const a = auditSnapshot(snapshot, settings, DEFAULT_AUDIT_SETTINGS, '2026-10-01');
+        if (a.complete || a.fromBlocks !== (label === 'from reach blocks')) throw new Error(`expected an audit ${label}`);
+        return { kept: driftSideOf(snapshot, a), analysis: new WeakRef(a.result.facts.analysis) };
+      };
+      const { kept, analysis } = made();
+      await collectGarbage();
+      expect(analysis.deref(), label).toBeUndefined();
+      // the side still answers what a drift asks of it
+      expect([...kept.side.coverage.coveredBy('shop/db[Pod]')].sort(), label).toEqual(['shop/db', 'shop/deny']);
+    }
   });
 
   it('matches findings by fingerprint: new, resolved, persisting', () => {

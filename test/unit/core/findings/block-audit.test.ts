@@ -10,6 +10,10 @@ import { analysePolicies, completeAnalysis } from '../../../../src/core/engine/a
 import { DEFAULT_ENGINE_SETTINGS, type EngineSettings } from '../../../../src/core/engine/engine-settings.js';
 import { DEFAULT_AUDIT_SETTINGS } from '../../../../src/core/findings/audit-settings.js';
 import { blockAuditFacts } from '../../../../src/core/findings/audit-facts.js';
+import { BlockPorts } from '../../../../src/core/engine/block-ports.js';
+import { releasableBlockClassDirections } from '../../../../src/core/engine/class-directions.js';
+import { directionRules } from '../../../../src/core/engine/reach-blocks.js';
+import { collectGarbage } from '../../../support/collect-garbage.js';
 import { runAudit, runBlockAudit } from '../../../../src/core/findings/run-audit.js';
 import { buildClusterModel } from '../../../../src/core/model/cluster-model.js';
 import type { SnapshotContent } from '../../../../src/core/model/snapshot.js';
@@ -78,6 +82,25 @@ describe('the audit from reach blocks', () => {
     expect(() => egress.allowsPort('TCP', 8080)).toThrow('after the rule pieces were released');
     // facts of their own still answer anything
     expect(blockAuditFacts(base).workloads.get('a/web[Pod]')!.egress.allowsPort('TCP', 8080)).toBe(false);
+  });
+
+  it('no longer holds the rule pieces once released, while the class directions are kept', async () => {
+    const objects = [ns('a'), web('a'), pod('a', 'db', { labels: { app: 'db' } }), netpol('a', 'db', { podSelector: { matchLabels: { app: 'db' } }, ingress: [{ from: [{ podSelector: { matchLabels: { app: 'web' } } }], ports: [{ port: 5432 }] }] })];
+    // the rules are made and dropped inside: only the class directions and a weak reference leave
+    const made = () => {
+      const base = analysePolicies(buildClusterModel(snapshotOf(objects).snapshot).model);
+      const rules = { egress: directionRules(base, 'egress'), ingress: directionRules(base, 'ingress') };
+      const r = releasableBlockClassDirections(base, rules, new BlockPorts(base));
+      const kept = base.classes.map((c) => r.directions(c.id, 'ingress'));
+      const answers = kept.map((d) => d.allowsPort('TCP', 5432));
+      r.releasePieces();
+      return { kept, answers, rules: new WeakRef(rules.ingress) };
+    };
+    const { kept, answers, rules } = made();
+    await collectGarbage();
+    expect(rules.deref()).toBeUndefined();
+    expect(kept.map((d) => d.allowsPort('TCP', 5432))).toEqual(answers);
+    expect(answers).toContain(true);
   });
 
   // the fixtures below go through audit(), which compares both audits; each asserts the case it is about
