@@ -57,11 +57,11 @@ export function reportCommand(ctx: CliContext): Command {
         ...(opts['reviewer'] ? { signOff: { reviewer: opts['reviewer'] as string } } : {}),
       });
       const m = r.model;
-      const fromBlocks = m.clusterSections.filter((s) => s.fromBlocks).map((s) => s.cluster);
+      const fromBlocks = m.clusterSections.flatMap((s) => (s.fromBlocks ? [`${s.cluster}${s.fromBlocks.connectionsListed ? '' : ' (connections not listed)'}`] : []));
       ctx.stdout.write(
         `Report ${m.period.label} for ${m.clusters.join(', ')}: containment ${m.overall.score ?? 'n/a'}${m.overall.grade ? ` (${m.overall.grade})` : ''}` +
           `${m.missing.length ? `; no data for ${m.missing.map((x) => (x.kind === 'not-analysed' ? `${x.cluster} (snapshot not analysed)` : x.cluster)).join(', ')}` : ''}` +
-          `${fromBlocks.length ? `; from reach blocks (beyond the engine's limits, connections not listed): ${fromBlocks.join(', ')}` : ''}\n`,
+          `${fromBlocks.length ? `; from reach blocks (beyond the engine's limits): ${fromBlocks.join(', ')}` : ''}\n`,
       );
       for (const f of r.files) ctx.stdout.write(`  ${f.path} (${f.bytes} bytes)\n`);
       if (r.pdf.status === 'failed') ctx.stdout.write(`  PDF FAILED: ${r.pdf.error.message}\n`);

@@ -62,7 +62,7 @@ describe('report with a cluster beyond the class cap', () => {
     writeFileSync(config, [`store: ${store}`, `report: { outputDir: ${join(dir, 'reports-blocks')} }`, 'engine: { maxClasses: 10 }', ''].join('\n'));
     const r = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
     expect(r.code, r.stderr + r.stdout).toBe(0);
-    expect(r.stdout).toMatch(/^Report 2026-Q3 for prod, pinned: containment \d+\.\d \([A-F]\); from reach blocks \(beyond the engine's limits, connections not listed\): pinned$/m);
+    expect(r.stdout).toMatch(/^Report 2026-Q3 for prod, pinned: containment \d+\.\d \([A-F]\); from reach blocks \(beyond the engine's limits\): pinned$/m);
 
     const out = join(dir, 'reports-blocks', '2026-Q3');
     const html = readFileSync(join(out, 'report.html'), 'utf8').replace(/<wbr>/g, '').replace(/&#x27;/g, "'");
@@ -91,6 +91,13 @@ describe('report with a cluster beyond the class cap', () => {
     const complete = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
     expect(complete.code, complete.stderr).toBe(0);
     expect(readFileSync(join(dir, 'reports-complete', '2026-Q3', 'connectivity-pinned.csv'), 'utf8')).toBe(readFileSync(join(out, 'connectivity-pinned.csv'), 'utf8'));
+    // 2,000 cells: enough for pinned's audit from reach blocks (1,536), not for listing its 552 pairs (1,600 each)
+    writeFileSync(config, [`store: ${store}`, `report: { outputDir: ${join(dir, 'reports-unlisted')} }`, 'engine: { maxClasses: 10, maxPairCells: 2000 }', ''].join('\n'));
+    const unlisted = await runCliProcess(['report', '--config', config, '--cluster', 'prod', 'pinned', '--no-pdf', '-q'], env);
+    expect(unlisted.code, unlisted.stderr).toBe(0);
+    expect(unlisted.stdout).toMatch(/; from reach blocks \(beyond the engine's limits\): pinned \(connections not listed\)$/m);
+    expect(existsSync(join(dir, 'reports-unlisted', '2026-Q3', 'connectivity-pinned.csv'))).toBe(false);
+    expect(readFileSync(join(dir, 'reports-unlisted', '2026-Q3', 'report.html'), 'utf8')).toContain('Its connections between workloads are too many to list');
   }, 120_000);
 
   it('past the reach blocks limit too, reports the other clusters and names the stored snapshot it could not analyse, with the reason', async () => {
