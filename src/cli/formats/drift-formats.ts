@@ -42,18 +42,38 @@ function exposureTxt(d: ExposureDrift): string {
   return out;
 }
 
-function notAnalysedTxt(o: Extract<DriftOutcome, { complete: false }>): string {
-  const reasons = o.notAnalysed.map((r) => `  ${r}\n`).join('');
-  if (!o.exposure) return `Connectivity and exposure: NOT ANALYSED (beyond the engine limits; the policy drift and the policy-level findings follow):\n${reasons}`;
-  if (o.connections) return `Beyond the engine limits, analysed from reach blocks (connections and exposure compared; findings of the checks that ran on both sides):\n${reasons}\n${connectionsTxt(o.connections)}\n${exposureTxt(o.exposure)}`;
-  return `Connectivity: NOT COMPARED (beyond the engine limits, analysed from reach blocks; exposure, the policy drift and the findings of the checks that ran on both sides follow):\n${reasons}\n${exposureTxt(o.exposure)}`;
+/**
+ * How far a drift beyond the engine's limits compared, as a txt headline and an md heading with its text:
+ * connections and exposure (both sides listed from reach blocks), exposure only, or the policy drift only.
+ */
+function limitHeadings(o: Extract<DriftOutcome, { complete: false }>): { txt: string; md: string } {
+  if (!o.exposure) {
+    return {
+      txt: 'Connectivity and exposure: NOT ANALYSED (beyond the engine limits; the policy drift and the policy-level findings follow)',
+      md: '## Connectivity and exposure: not analysed\n\nBeyond the engine limits; the policy drift and the policy-level findings follow.',
+    };
+  }
+  if (o.connections) {
+    return {
+      txt: 'Beyond the engine limits, analysed from reach blocks (connections and exposure compared; findings of the checks that ran on both sides)',
+      md: '## Beyond the engine limits\n\nAnalysed from reach blocks: connections and exposure compared; findings of the checks that ran on both sides.',
+    };
+  }
+  return {
+    txt: 'Connectivity: NOT COMPARED (beyond the engine limits, analysed from reach blocks; exposure, the policy drift and the findings of the checks that ran on both sides follow)',
+    md: '## Connectivity: not compared\n\nBeyond the engine limits, analysed from reach blocks; exposure, the policy drift and the findings of the checks that ran on both sides follow.',
+  };
 }
 
 export function formatDriftTxt(o: DriftOutcome): string {
   const d = o.drift;
-  let out = o.complete
-    ? `${connectionsTxt(o.drift.connections)}\n${exposureTxt(o.drift)}`
-    : notAnalysedTxt(o);
+  const connections = connectionsOf(o);
+  const exposure = exposureOf(o);
+  let out = [
+    ...(o.complete ? [] : [`${limitHeadings(o).txt}:\n${o.notAnalysed.map((r) => `  ${r}\n`).join('')}`]),
+    ...(connections ? [connectionsTxt(connections)] : []),
+    ...(exposure ? [exposureTxt(exposure)] : []),
+  ].join('\n');
   out += `\nPolicies (${d.policies.length} change${d.policies.length === 1 ? '' : 's'}):\n${d.policies.length ? d.policies.map(policyLine).join('') : '  none\n'}`;
   out += `\nLabel changes that altered coverage:\n`;
   if (!d.coverage.length) out += '  none\n';
@@ -77,14 +97,13 @@ function exposureMd(d: ExposureDrift): string {
 
 export function formatDriftMd(o: DriftOutcome): string {
   const d = o.drift;
-  const reasons = o.complete ? '' : o.notAnalysed.map((r) => `- ${r}\n`).join('');
-  let out = o.complete
-    ? `## Connectivity\n\n${formatConnectivityChangesMd(o.drift.connections)}\n${exposureMd(o.drift)}`
-    : o.exposure && o.connections
-      ? `## Beyond the engine limits\n\nAnalysed from reach blocks: connections and exposure compared; findings of the checks that ran on both sides.\n\n${reasons}\n## Connectivity\n\n${formatConnectivityChangesMd(o.connections)}\n${exposureMd(o.exposure)}`
-      : o.exposure
-      ? `## Connectivity: not compared\n\nBeyond the engine limits, analysed from reach blocks; exposure, the policy drift and the findings of the checks that ran on both sides follow.\n\n${reasons}\n${exposureMd(o.exposure)}`
-      : `## Connectivity and exposure: not analysed\n\nBeyond the engine limits; the policy drift and the policy-level findings follow.\n\n${reasons}`;
+  const connections = connectionsOf(o);
+  const exposure = exposureOf(o);
+  let out = [
+    ...(o.complete ? [] : [`${limitHeadings(o).md}\n\n${o.notAnalysed.map((r) => `- ${r}\n`).join('')}`]),
+    ...(connections ? [`## Connectivity\n\n${formatConnectivityChangesMd(connections)}`] : []),
+    ...(exposure ? [exposureMd(exposure)] : []),
+  ].join('\n');
   out += `\n## Policies\n\n${mdTable(['Change', 'Policy', 'Fields'], d.policies.map((p) => [p.change, `${p.kind} ${p.namespace ? `${p.namespace}/` : ''}${p.name}`, p.fields.map(formatFieldChange).join('<br>')]))}`;
   out += `\n## Findings\n\n${mdTable(['Status', 'Severity', 'Check', 'Message'], [
     ...d.findings.new.map((f) => ['new', f.severity, f.check, f.message]),
