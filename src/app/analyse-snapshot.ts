@@ -1,9 +1,10 @@
 /** Use case: a snapshot is validated into a cluster model and analysed, and its connectivity listed. */
 import { analysePolicies, completeAnalysis, type ClusterAnalysis, type PolicyAnalysis } from '../core/engine/analyse-cluster.js';
-import { blockWorkloadConnectivity } from '../core/engine/block-connectivity.js';
+import { blockWorkloadConnectivity, checkListingFits } from '../core/engine/block-connectivity.js';
 import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import { workloadConnectivity, type WorkloadConnectivity } from '../core/engine/workload-connectivity.js';
+import { connectedWorkloadPairs, type AllowSetFacts } from '../core/findings/audit-facts.js';
 import { buildClusterModel } from '../core/model/cluster-model.js';
 import type { ObjectProblem } from '../core/model/object-problem.js';
 import type { Snapshot } from '../core/model/snapshot.js';
@@ -23,20 +24,37 @@ export function analyseSnapshot(snapshot: Snapshot, settings: EngineSettings): {
 
 /**
  * A snapshot's workload connectivity: from the complete analysis, or — beyond the engine's limits — from
- * reach blocks (the same listing; `beyondLimits` names the limit passed). Throws an EngineLimitError when the
- * listing from blocks passes its own limit too (ConnectionListLimitError).
+ * reach blocks (the same listing). Throws an EngineLimitError when the listing from blocks passes its own
+ * limit too (ConnectionListLimitError).
  */
 export function snapshotConnectivity(
   snapshot: Snapshot,
   settings: EngineSettings,
   onProgress?: (message: string) => void,
-): { connectivity: WorkloadConnectivity; problems: ObjectProblem[]; beyondLimits?: EngineLimitError } {
+): { connectivity: WorkloadConnectivity; problems: ObjectProblem[] } {
   const { base, problems } = analyseSnapshotPolicies(snapshot, settings);
   try {
     return { connectivity: workloadConnectivity(completeAnalysis(base)), problems };
   } catch (e) {
     if (!(e instanceof EngineLimitError)) throw e;
     onProgress?.(`${snapshot.cluster}: beyond the engine's limits (${e.summary}); listing from reach blocks`);
-    return { connectivity: blockWorkloadConnectivity(base), problems, beyondLimits: e };
+    return { connectivity: blockWorkloadConnectivity(base), problems };
+  }
+}
+
+/**
+ * The connectivity listing from reach blocks of an audit's analysis, or the limit that stopped it: a listing
+ * that cannot fit is refused from the pair count of the audit's workload facts, before the blocks are built again.
+ */
+export function listFromBlocks(facts: AllowSetFacts): { connectivity?: WorkloadConnectivity; stoppedBy?: EngineLimitError } {
+  const base = facts.analysis;
+  try {
+    checkListingFits(connectedWorkloadPairs(facts), base);
+    return { connectivity: blockWorkloadConnectivity(base) };
+  } catch (e) {
+    if (!(e instanceof EngineLimitError)) throw e;
+    return { stoppedBy: e };
+  } finally {
+    base.compiler.forgetPeers();
   }
 }

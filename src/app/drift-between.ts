@@ -6,16 +6,12 @@
  * limit (else they are not compared, never estimated). Past the block audit's limit a side gives the policy
  * drift only: policies, coverage and the policy-level findings.
  */
-import { blockWorkloadConnectivity, checkListingFits } from '../core/engine/block-connectivity.js';
-import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import { coverageView, detachedCoverageView, exposureFacts, type AnyDriftSide } from '../core/diff/drift.js';
-import { connectedWorkloadPairs, type AllowSetFacts } from '../core/findings/audit-facts.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
-import type { PolicyAnalysis } from '../core/engine/analyse-cluster.js';
-import type { WorkloadConnectivity } from '../core/engine/workload-connectivity.js';
 import type { ObjectProblem } from '../core/model/object-problem.js';
 import type { Snapshot } from '../core/model/snapshot.js';
+import { listFromBlocks } from './analyse-snapshot.js';
 import { auditSnapshot, type SnapshotAudit } from './audit-snapshot.js';
 
 export { driftBetween, type AnyDriftSide, type DriftOutcome } from '../core/diff/drift.js';
@@ -33,23 +29,7 @@ export function driftSideOf(snapshot: Snapshot, a: SnapshotAudit): AnyDriftSide 
   if (a.complete) return { complete: true, side: { snapshot, facts: a.result.facts, workloadFacts: a.result.facts.workloads, coverage: coverageView(a.result.facts), findings: a.result.findings } };
   const side = { snapshot, coverage: detachedCoverageView(a.result.facts), findings: a.result.findings };
   if (!a.fromBlocks) return { complete: false, side, reason: a.stoppedBy.message };
-  const listed = listFromBlocks(a.result.facts.analysis, a.result.facts);
+  const listed = listFromBlocks(a.result.facts);
   const withFacts = { ...side, workloadFacts: exposureFacts(a.result.facts.workloads), ...(listed.connectivity ? { connectivity: listed.connectivity } : {}) };
   return { complete: false, side: withFacts, reason: `analysed from reach blocks${listed.stoppedBy ? `, connections not listed (${listed.stoppedBy.message})` : ''}: ${a.stoppedBy.message}` };
-}
-
-/**
- * The connectivity listing from reach blocks, or the limit that stopped it. Given the audit's workload facts,
- * a listing that cannot fit is refused from their pair count, before the blocks are built again.
- */
-export function listFromBlocks(base: PolicyAnalysis, facts?: AllowSetFacts): { connectivity?: WorkloadConnectivity; stoppedBy?: EngineLimitError } {
-  try {
-    if (facts) checkListingFits(connectedWorkloadPairs(facts), base);
-    return { connectivity: blockWorkloadConnectivity(base) };
-  } catch (e) {
-    if (!(e instanceof EngineLimitError)) throw e;
-    return { stoppedBy: e };
-  } finally {
-    base.compiler.forgetPeers();
-  }
 }

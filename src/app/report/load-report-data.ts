@@ -16,8 +16,8 @@ import type { AnalysedSnapshot, ClusterPeriodData, TrendEntry, UnanalysedSnapsho
 import type { Snapshot } from '../../core/model/snapshot.js';
 import { periodBounds, previousPeriod } from '../../core/report/report-period.js';
 import type { ReportPeriod } from '../../core/report/report-model.js';
+import { listFromBlocks } from '../analyse-snapshot.js';
 import { auditSnapshot, policyCounts } from '../audit-snapshot.js';
-import { listFromBlocks } from '../drift-between.js';
 
 export interface ReportDataRequest {
   readonly clusters: readonly string[];
@@ -57,7 +57,7 @@ export async function loadReportData(store: HistoryStore, req: ReportDataRequest
     }
     // beyond the engine's limits the connections come from reach blocks when their listing fits (W3 at 100k
     // pods has 57 million connected workload pairs: not listed, the note says so)
-    const listed = audited.complete ? { connectivity: workloadConnectivity(audited.analysis) } : list ? listFromBlocks(audited.result.facts.analysis, audited.result.facts) : {};
+    const listed = audited.complete ? { connectivity: workloadConnectivity(audited.analysis) } : list ? listFromBlocks(audited.result.facts) : {};
     if (listed.stoppedBy) req.onProgress?.(`${meta.cluster} snapshot ${meta.id}: connections not listed from reach blocks: ${listed.stoppedBy.summary}`);
     const result: AnalysedSnapshot = {
       meta: {

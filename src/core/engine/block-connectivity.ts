@@ -15,7 +15,7 @@ import { blockClassDirections } from './class-directions.js';
 import { EngineLimitError } from './engine-limit-error.js';
 import { DEFAULT_MAX_PAIR_CELLS } from './engine-settings.js';
 import type { PortSetId } from './port-space.js';
-import { directionRules, reachBlocks, type ReachBlocks } from './reach-blocks.js';
+import { reachBlocks, type ReachBlocks } from './reach-blocks.js';
 import { assembleConnectivity, type WorkloadConnectivity } from './workload-connectivity.js';
 import { ClassWorkloads } from './workload-peers.js';
 
@@ -55,12 +55,10 @@ export function checkListingFits(pairs: number, base: PolicyAnalysis): void {
 
 /** Every workload's connections, as `workloadConnectivity(completeAnalysis(base))` lists them. */
 export function blockWorkloadConnectivity(base: PolicyAnalysis): WorkloadConnectivity {
-  const rules = { egress: directionRules(base, 'egress'), ingress: directionRules(base, 'ingress') };
-  const blocks = reachBlocks(base, rules.egress, rules.ingress);
+  const blocks = reachBlocks(base);
   const ports = new BlockPorts(base);
-  const workloads = new ClassWorkloads(base);
-  const reach = workloadPairs(base, blocks, ports, workloads);
-  const directions = blockClassDirections(base, rules, ports);
+  const reach = workloadPairs(base, blocks, ports, new ClassWorkloads(base));
+  const directions = blockClassDirections(base, { egress: blocks.egressRules, ingress: blocks.ingressRules }, ports);
   const space = base.compiler.ports;
   const none: ReadonlyMap<string, PortSetId> = new Map();
   return assembleConnectivity(base, {

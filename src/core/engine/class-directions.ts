@@ -91,12 +91,13 @@ export function releasableBlockClassDirections(base: PolicyAnalysis, rules: Read
     pieces: { ingress: new PieceIndex(rules.ingress, N), egress: new PieceIndex(rules.egress, N) },
     ports,
   };
+  const released = () => new Error('internal: a port question after the rule pieces were released');
   const piecesOf = (c: number, d: Direction): readonly ReachRule[] => {
-    if (!held.pieces) throw new Error('internal: a port question after the rule pieces were released');
+    if (!held.pieces) throw released();
     return held.pieces[d].of(c);
   };
   const portsOfRule = (r: ReachRule, y: number): number => {
-    if (!held.ports) throw new Error('internal: a port question after the rule pieces were released');
+    if (!held.ports) throw released();
     return held.ports.portsOn(r, y);
   };
   const listIds = new Map<object, number>();

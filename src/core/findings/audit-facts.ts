@@ -10,7 +10,7 @@ import { BlockPorts } from '../engine/block-ports.js';
 import { workloadPeerWorkloads } from '../engine/block-workload-reach.js';
 import { releasableBlockClassDirections, rowClassDirections, type ClassDirection, type ClassDirections } from '../engine/class-directions.js';
 import type { PortSetId } from '../engine/port-space.js';
-import { directionRules, reachBlocks } from '../engine/reach-blocks.js';
+import { reachBlocks } from '../engine/reach-blocks.js';
 import { workloadClasses } from '../engine/workload-connectivity.js';
 import { rowWorkloadPeers, type WorkloadPeerSets } from '../engine/workload-peers.js';
 import type { Protocol } from '../model/connection-set.js';
@@ -118,8 +118,16 @@ export function computeAuditFacts(analysis: ClusterAnalysis): AuditFacts {
 /**
  * The facts over allow sets from reach blocks (docs/factorised-engine.md, step 3): no allow map over pod peers
  * and no reach row is built, so it serves clusters beyond the class cap. Equal to computeAuditFacts wherever
- * both apply (checked on the conformance corpus and generated clusters).
+ * both apply (checked on the conformance corpus and generated clusters). With them, a way to let go of the
+ * rule pieces their port questions read (ReleasableClassDirections): call it once the checks have asked theirs.
  */
+export function blockAuditFacts(base: PolicyAnalysis): AllowSetFacts & { releasePieces(): void } {
+  const blocks = reachBlocks(base);
+  const ports = new BlockPorts(base);
+  const { directions, releasePieces } = releasableBlockClassDirections(base, { egress: blocks.egressRules, ingress: blocks.ingressRules }, ports);
+  return { ...assembleFacts(base, directions, workloadPeerWorkloads(base, blocks, ports)), releasePieces };
+}
+
 /** The connected workload pairs (a workload with itself left out): the size of the connectivity listing. */
 export function connectedWorkloadPairs(facts: AllowSetFacts): number {
   let n = 0;
@@ -128,18 +136,6 @@ export function connectedWorkloadPairs(facts: AllowSetFacts): number {
     n += peers.size - (peers.has(w) ? 1 : 0);
   });
   return n;
-}
-
-/**
- * Workload facts from reach blocks, and a way to let go of the rule pieces their port questions read
- * (ReleasableClassDirections): call it once the checks have asked theirs.
- */
-export function blockAuditFacts(base: PolicyAnalysis): AllowSetFacts & { releasePieces(): void } {
-  const rules = { egress: directionRules(base, 'egress'), ingress: directionRules(base, 'ingress') };
-  const ports = new BlockPorts(base);
-  const blocks = reachBlocks(base, rules.egress, rules.ingress);
-  const { directions, releasePieces } = releasableBlockClassDirections(base, rules, ports);
-  return { ...assembleFacts(base, directions, workloadPeerWorkloads(base, blocks, ports)), releasePieces };
 }
 
 function assembleFacts(analysis: PolicyAnalysis, directions: ClassDirections, peerSets: WorkloadPeerSets): AllowSetFacts {

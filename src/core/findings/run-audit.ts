@@ -120,7 +120,7 @@ export function runBlockAudit(input: PolicyAuditInput): BlockAuditResult {
   const { releasePieces, ...facts } = blockAuditFacts(input.analysis);
   const notRun = CHECKS.filter((c) => c.needs === 'complete-analysis' && !input.settings.disabledChecks.includes(c.id)).map((c) => c.id);
   const result = auditOver(input, facts, CHECKS.filter((c) => c.needs !== 'complete-analysis'));
-  // the checks have asked their port questions: the kept facts need not hold the rule pieces (W3: ~350 MB)
+  // the checks have asked their port questions: the kept facts need not hold the rule pieces (W3: ~220 MB)
   releasePieces();
   return { ...result, facts, notRun: { checks: notRun, reason: input.stoppedBecause } };
 }
