@@ -10,46 +10,9 @@ import type { AllowMap } from '../engine/allow-map.js';
 import type { ClusterAnalysis } from '../engine/analyse-cluster.js';
 import type { PortSetId } from '../engine/port-space.js';
 import { workloadClasses, workloadExternal } from '../engine/workload-connectivity.js';
-import { connectionSetKey, NO_CONNECTIONS, unionConnectionSets, type ConnectionSet } from '../model/connection-set.js';
-import { formatRange } from '../model/ip-address.js';
-import { classify, diffRanges, type ConnectivityChange, type RangePiece } from './connectivity-diff.js';
-
-/** Port sets of both analyses under one numbering (0: no connections). */
-class CanonicalPorts {
-  private readonly ids = new Map<string, number>([[connectionSetKey(NO_CONNECTIONS), 0]]);
-  readonly sets: ConnectionSet[] = [NO_CONNECTIONS];
-  private readonly unions = new Map<number, number>();
-
-  private intern(c: ConnectionSet): number {
-    const k = connectionSetKey(c);
-    let id = this.ids.get(k);
-    if (id === undefined) {
-      id = this.sets.length;
-      this.sets.push(c);
-      this.ids.set(k, id);
-    }
-    return id;
-  }
-
-  /** A translator from one analysis's port-set ids (memoised). */
-  from(analysis: ClusterAnalysis): (id: PortSetId) => number {
-    const memo = new Map<PortSetId, number>();
-    return (id) => {
-      let g = memo.get(id);
-      if (g === undefined) memo.set(id, (g = id === analysis.ports.none ? 0 : this.intern(analysis.ports.toConnectionSet(id))));
-      return g;
-    };
-  }
-
-  union(a: number, b: number): number {
-    if (a === b || b === 0) return a;
-    if (a === 0) return b;
-    const k = a < b ? a * 1_000_003 + b : b * 1_000_003 + a;
-    let u = this.unions.get(k);
-    if (u === undefined) this.unions.set(k, (u = this.intern(unionConnectionSets(this.sets[a]!, this.sets[b]!))));
-    return u;
-  }
-}
+import type { ConnectionSet } from '../model/connection-set.js';
+import { CanonicalPorts } from './canonical-ports.js';
+import { byPair, classify, externalChanges, rangePieces, workloadChangeOf, type ConnectivityChange, type RangePiece } from './connectivity-diff.js';
 
 interface Side {
   readonly analysis: ClusterAnalysis;
@@ -84,7 +47,7 @@ export function diffAnalyses(before: ClusterAnalysis, after: ClusterAnalysis): C
     joints.forEach((j, i) => {
       for (const c of pick(j)) jointsOf[c]!.push(i);
     });
-    return { analysis, classesOf, jointsOf, gid: ports.from(analysis) };
+    return { analysis, classesOf, jointsOf, gid: ports.from(analysis.ports) };
   };
   const sb = side(before, c1, (j) => j.before);
   const sa = side(after, c2, (j) => j.after);
@@ -141,16 +104,8 @@ export function diffAnalyses(before: ClusterAnalysis, after: ClusterAnalysis): C
     return out;
   };
 
-  const inBefore = new Set(c1.keys());
-  const inAfter = new Set(c2.keys());
-  const workloadChange = (src: string, dst: string) => {
-    for (const w of [src, dst]) {
-      if (!inBefore.has(w) && inAfter.has(w)) return { workload: w, change: 'added' as const };
-      if (inBefore.has(w) && !inAfter.has(w)) return { workload: w, change: 'removed' as const };
-    }
-    return undefined;
-  };
-  const conns = (g: number): ConnectionSet | null => (g === 0 ? null : ports.sets[g]!);
+  const workloadChange = workloadChangeOf(c1, c2);
+  const conns = (g: number): ConnectionSet | null => ports.conns(g);
   const changes: ConnectivityChange[] = [];
   for (const j of joints) {
     for (const d of rowDiff(j)) {
@@ -168,37 +123,12 @@ export function diffAnalyses(before: ClusterAnalysis, after: ClusterAnalysis): C
     }
   }
   // external addresses: per workload, on the union of both address splits
-  const pieces = (a: ClusterAnalysis, ids: readonly number[] | undefined, direction: 'egress' | 'ingress'): RangePiece[] => {
-    if (!ids) return [];
-    const out: RangePiece[] = [];
-    for (const seg of workloadExternal(a, ids, direction).segments) {
-      const c = a.ports.toConnectionSet(seg.ports);
-      for (const range of a.addresses.toRanges(seg.peers, a.classes.length)) out.push({ range, conns: c });
-    }
-    return out;
-  };
+  const pieces = (a: ClusterAnalysis, ids: readonly number[] | undefined, direction: 'egress' | 'ingress'): RangePiece[] =>
+    ids ? rangePieces(a, workloadExternal(a, ids, direction)) : [];
   for (const w of workloads) {
     for (const direction of ['egress', 'ingress'] as const) {
-      const b = pieces(before, c1.get(w), direction);
-      const a = pieces(after, c2.get(w), direction);
-      if (sameRanges(b, a)) continue;
-      for (const d of diffRanges(b, a)) {
-        const type = classify(d.before, d.after)!;
-        const range = formatRange(d.range);
-        const [src, dst] = direction === 'egress' ? [w, range] : [range, w];
-        const wc = workloadChange(w, w);
-        changes.push({ type, src, dst, before: d.before, after: d.after, ...(wc ? { workloadChange: wc } : {}) });
-      }
+      changes.push(...externalChanges(w, direction, pieces(before, c1.get(w), direction), pieces(after, c2.get(w), direction), workloadChange));
     }
   }
-  return changes.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
+  return changes.sort(byPair);
 }
-
-function sameRanges(a: readonly RangePiece[], b: readonly RangePiece[]): boolean {
-  if (a.length !== b.length) return false;
-  const key = (p: RangePiece) => `${p.range.family}:${p.range.start}-${p.range.end}=${connectionSetKey(p.conns)}`;
-  const ka = a.map(key).sort();
-  const kb = b.map(key).sort();
-  return ka.every((k, i) => k === kb[i]);
-}
-

@@ -11,6 +11,8 @@ import {
 } from '../model/connection-set.js';
 import type { AddressRange, IpFamily } from '../model/ip-address.js';
 import { formatRange } from '../model/ip-address.js';
+import type { AllowMap } from '../engine/allow-map.js';
+import type { PolicyAnalysis } from '../engine/analyse-cluster.js';
 import type { WorkloadConnectivity } from '../engine/workload-connectivity.js';
 
 export type ChangeType = 'added' | 'removed' | 'changed';
@@ -70,17 +72,59 @@ export function diffRanges(before: readonly RangePiece[], after: readonly RangeP
   return out;
 }
 
-export function diffConnectivity(before: WorkloadConnectivity, after: WorkloadConnectivity): ConnectivityChange[] {
-  const changes: ConnectivityChange[] = [];
-  const beforeW = new Set(before.workloads);
-  const afterW = new Set(after.workloads);
-  const workloadChange = (src: string, dst: string) => {
+/** Tells which workload, if either, exists on one side only (the first of the pair checked first). */
+export type WorkloadChangeOf = (src: string, dst: string) => ConnectivityChange['workloadChange'];
+
+export function workloadChangeOf(before: { has(w: string): boolean }, after: { has(w: string): boolean }): WorkloadChangeOf {
+  return (src, dst) => {
     for (const w of [src, dst]) {
-      if (!beforeW.has(w) && afterW.has(w)) return { workload: w, change: 'added' as const };
-      if (beforeW.has(w) && !afterW.has(w)) return { workload: w, change: 'removed' as const };
+      if (!before.has(w) && after.has(w)) return { workload: w, change: 'added' };
+      if (before.has(w) && !after.has(w)) return { workload: w, change: 'removed' };
     }
     return undefined;
   };
+}
+
+/** The changes of one workload's external connections in one direction, as maximal ranges. */
+export function externalChanges(workload: string, direction: 'egress' | 'ingress', before: readonly RangePiece[], after: readonly RangePiece[], workloadChange: WorkloadChangeOf): ConnectivityChange[] {
+  const out: ConnectivityChange[] = [];
+  if (sameRanges(before, after)) return out;
+  for (const d of diffRanges(before, after)) {
+    const type = classify(d.before, d.after)!;
+    const range = formatRange(d.range);
+    const [src, dst] = direction === 'egress' ? [workload, range] : [range, workload];
+    const wc = workloadChange(workload, workload);
+    out.push({ type, src, dst, before: d.before, after: d.after, ...(wc ? { workloadChange: wc } : {}) });
+  }
+  return out;
+}
+
+function sameRanges(a: readonly RangePiece[], b: readonly RangePiece[]): boolean {
+  if (a.length !== b.length) return false;
+  const key = (p: RangePiece) => `${p.range.family}:${p.range.start}-${p.range.end}=${connectionSetKey(p.conns)}`;
+  const ka = a.map(key).sort();
+  const kb = b.map(key).sort();
+  return ka.every((k, i) => k === kb[i]);
+}
+
+/** An external allow map (address atoms only) as disjoint ranges with their connections. */
+export function rangePieces(base: PolicyAnalysis, external: AllowMap): RangePiece[] {
+  const out: RangePiece[] = [];
+  for (const seg of external.segments) {
+    const conns = base.ports.toConnectionSet(seg.ports);
+    for (const range of base.addresses.toRanges(seg.peers, base.classes.length)) out.push({ range, conns });
+  }
+  return out;
+}
+
+/** Changes in the order every diff lists them: by source, then destination. */
+export function byPair(x: ConnectivityChange, y: ConnectivityChange): number {
+  return x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0;
+}
+
+export function diffConnectivity(before: WorkloadConnectivity, after: WorkloadConnectivity): ConnectivityChange[] {
+  const changes: ConnectivityChange[] = [];
+  const workloadChange = workloadChangeOf(new Set(before.workloads), new Set(after.workloads));
   const pairs = new Map<string, { src: string; dst: string; before: ConnectionSet | null; after: ConnectionSet | null }>();
   for (const c of before.connections) pairs.set(`${c.src}\u0000${c.dst}`, { src: c.src, dst: c.dst, before: c.conns, after: null });
   for (const c of after.connections) {
@@ -109,13 +153,7 @@ export function diffConnectivity(before: WorkloadConnectivity, after: WorkloadCo
   const ea = group(after);
   for (const k of new Set([...eb.keys(), ...ea.keys()])) {
     const [workload, direction] = k.split('\u0000') as [string, 'egress' | 'ingress'];
-    for (const d of diffRanges(eb.get(k) ?? [], ea.get(k) ?? [])) {
-      const type = classify(d.before, d.after)!;
-      const range = formatRange(d.range);
-      const [src, dst] = direction === 'egress' ? [workload, range] : [range, workload];
-      const wc = workloadChange(workload, workload);
-      changes.push({ type, src, dst, before: d.before, after: d.after, ...(wc ? { workloadChange: wc } : {}) });
-    }
+    changes.push(...externalChanges(workload, direction, eb.get(k) ?? [], ea.get(k) ?? [], workloadChange));
   }
-  return changes.sort((x, y) => (x.src < y.src ? -1 : x.src > y.src ? 1 : x.dst < y.dst ? -1 : x.dst > y.dst ? 1 : 0));
+  return changes.sort(byPair);
 }

@@ -1,0 +1,250 @@
+/**
+ * The connectivity diff between two policy analyses from reach blocks (docs/factorised-engine.md, step 4):
+ * the changes `diffConnectivity` finds between two complete listings, for clusters beyond the engine's
+ * limits, without listing either side. Only the rows of the workloads whose connections can have changed
+ * (changed-workloads.ts: found from the models) are computed, on both sides, and compared: for each such
+ * workload, its connections to every workload, and the connections to it from every workload that did not
+ * change; its external ranges both ways. Every other pair is unchanged by construction.
+ *
+ * The rows are computed chunk by chunk of changed workloads, as dense arrays of port sets (chunk × all
+ * workloads, both ways), from the blocks whose egress rule applies to a workload of the chunk (its outgoing
+ * row) or whose ingress rule does (its incoming row); a 1% change to W3 computes a few percent of its 57
+ * million connected pairs. The changes themselves are the output, bounded by the listing's limit
+ * (ConnectionListLimitError). Pure: no I/O.
+ */
+import type { PolicyAnalysis } from '../engine/analyse-cluster.js';
+import { Bitset } from '../engine/bitset.js';
+import { ConnectionListLimitError, CELLS_PER_LISTED_PAIR } from '../engine/block-connectivity.js';
+import { BlockPorts } from '../engine/block-ports.js';
+import { blockClassDirections, type ClassDirections } from '../engine/class-directions.js';
+import { AllowMap } from '../engine/allow-map.js';
+import { DEFAULT_MAX_PAIR_CELLS } from '../engine/engine-settings.js';
+import type { PortSpace } from '../engine/port-space.js';
+import { reachBlocks, type ReachBlocks } from '../engine/reach-blocks.js';
+import { workloadClasses } from '../engine/workload-connectivity.js';
+import { ClassWorkloads } from '../engine/workload-peers.js';
+import { CanonicalPorts } from './canonical-ports.js';
+import { changedWorkloads, type ChangedWorkloads } from './changed-workloads.js';
+import { byPair, classify, externalChanges, rangePieces, workloadChangeOf, type ConnectivityChange } from './connectivity-diff.js';
+
+export interface BlockDiffOptions {
+  /** The workloads to compare (default: changedWorkloads of the two analyses). */
+  readonly changed?: ChangedWorkloads;
+  /** Cells (changed workload × workload) per chunk and direction; bounds the scratch memory (4 bytes a cell, 4 arrays). */
+  readonly chunkCells?: number;
+  /** Called after each chunk of changed workloads. */
+  readonly onChunk?: (done: number, total: number) => void;
+}
+
+/** Workload pairs and external ranges whose connections differ, as diffConnectivity lists them. */
+export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnalysis, options: BlockDiffOptions = {}): ConnectivityChange[] {
+  const changed = options.changed ?? changedWorkloads(before, after);
+  const sides = [new DiffSide(before), new DiffSide(after)] as const;
+  const keys = [...new Set([...sides[0].workloads.keys, ...sides[1].workloads.keys])].sort();
+  const W = keys.length;
+  const indexOf = new Map(keys.map((k, i) => [k, i]));
+  for (const s of sides) s.number(indexOf, W);
+  const dirty = new Uint8Array(W);
+  const dirtyList: number[] = [];
+  for (const k of changed.keys) {
+    const u = indexOf.get(k);
+    if (u !== undefined && !dirty[u]) {
+      dirty[u] = 1;
+      dirtyList.push(u);
+    }
+  }
+  dirtyList.sort((a, b) => a - b);
+
+  const canonical = new CanonicalPorts();
+  const gids = sides.map((s) => {
+    const g = canonical.from(s.space);
+    const memo: number[] = [];
+    return (id: number) => (id < 0 ? 0 : (memo[id] ??= g(id)));
+  });
+  const workloadChange = workloadChangeOf(sides[0].present, sides[1].present);
+  const limit = before.settings.maxPairCells ?? DEFAULT_MAX_PAIR_CELLS;
+  const changes: ConnectivityChange[] = [];
+  const push = (src: number, dst: number, b: number, a: number) => {
+    const bc = canonical.conns(b);
+    const ac = canonical.conns(a);
+    const type = classify(bc, ac);
+    if (!type) return;
+    const wc = workloadChange(keys[src]!, keys[dst]!);
+    changes.push({ type, src: keys[src]!, dst: keys[dst]!, before: bc, after: ac, ...(wc ? { workloadChange: wc } : {}) });
+    if (changes.length * CELLS_PER_LISTED_PAIR > limit) throw new ConnectionListLimitError(changes.length, limit);
+  };
+
+  const chunkSize = Math.max(1, Math.floor((options.chunkCells ?? 2_000_000) / Math.max(1, W)));
+  const pos = new Int32Array(W).fill(-1);
+  for (let from = 0; from < dirtyList.length; from += chunkSize) {
+    const chunk = dirtyList.slice(from, from + chunkSize);
+    const C = chunk.length;
+    chunk.forEach((u, i) => (pos[u] = i));
+    const [rb, ra] = sides.map((s) => s.rows(chunk, pos, dirty));
+    const [gb, ga] = gids;
+    // outgoing rows of the chunk: to every workload
+    for (let i = 0; i < C; i++) {
+      const src = chunk[i]!;
+      const row = i * W;
+      for (let dst = 0; dst < W; dst++) {
+        if (dst === src) continue;
+        const b = rb!.out[row + dst]!;
+        const a = ra!.out[row + dst]!;
+        if (b === -1 && a === -1) continue;
+        const cb = gb!(b);
+        const ca = ga!(a);
+        if (cb !== ca) push(src, dst, cb, ca);
+      }
+    }
+    // incoming rows of the chunk: from every workload that did not change (the others' rows hold those pairs)
+    for (let src = 0; src < W; src++) {
+      if (dirty[src]) continue;
+      const row = src * C;
+      for (let i = 0; i < C; i++) {
+        const b = rb!.into[row + i]!;
+        const a = ra!.into[row + i]!;
+        if (b === -1 && a === -1) continue;
+        const cb = gb!(b);
+        const ca = ga!(a);
+        if (cb !== ca) push(src, chunk[i]!, cb, ca);
+      }
+    }
+    for (const u of chunk) pos[u] = -1;
+    options.onChunk?.(Math.min(from + chunkSize, dirtyList.length), dirtyList.length);
+  }
+
+  // external ranges of the changed workloads, both ways
+  for (const u of dirtyList) {
+    for (const direction of ['egress', 'ingress'] as const) {
+      const [b, a] = sides.map((s) => s.externalPieces(keys[u]!, direction));
+      changes.push(...externalChanges(keys[u]!, direction, b!, a!, workloadChange));
+    }
+  }
+  return changes.sort(byPair);
+}
+
+/** One analysis, its blocks, and its workloads numbered in the union of both sides' workloads. */
+class DiffSide {
+  readonly workloads: ClassWorkloads;
+  readonly space: PortSpace;
+  readonly present = new Set<string>();
+  private readonly blocks: ReachBlocks;
+  private readonly ports: BlockPorts;
+  /** Side workload number -> union number. */
+  private toUnion = new Int32Array(0);
+  private W = 0;
+  private directions: ClassDirections | undefined;
+  private classesOf: Map<string, number[]> | undefined;
+
+  constructor(private readonly base: PolicyAnalysis) {
+    this.workloads = new ClassWorkloads(base);
+    this.space = base.compiler.ports;
+    this.blocks = reachBlocks(base);
+    this.ports = new BlockPorts(base);
+    for (const k of this.workloads.keys) this.present.add(k);
+  }
+
+  number(indexOf: ReadonlyMap<string, number>, W: number): void {
+    this.toUnion = Int32Array.from(this.workloads.keys, (k) => indexOf.get(k)!);
+    this.W = W;
+  }
+
+  /**
+   * Port sets (this side's ids, -1 for none) of the chunk's workloads to every workload (`out`, chunk-major)
+   * and from every unchanged workload to the chunk's (`into`, source-major).
+   */
+  rows(chunk: readonly number[], pos: Int32Array, dirty: Uint8Array): { out: Int32Array; into: Int32Array } {
+    const { W, toUnion, blocks, ports, space } = this;
+    const { start, flat } = this.workloads;
+    const C = chunk.length;
+    const out = new Int32Array(C * W).fill(-1);
+    const into = new Int32Array(W * C).fill(-1);
+    const chunkClasses: number[] = [];
+    for (let c = 0; c + 1 < start.length; c++) {
+      for (let j = start[c]!; j < start[c + 1]!; j++) {
+        if (pos[toUnion[flat[j]!]!]! >= 0) {
+          chunkClasses.push(c);
+          break;
+        }
+      }
+    }
+    if (!chunkClasses.length) return { out, into };
+    const inChunk = Bitset.fromIndexes(chunkClasses);
+    const egressHit = Uint8Array.from(blocks.egressRules, (r) => (r.subjects.intersects(inChunk) ? 1 : 0));
+    const ingressHit = Uint8Array.from(blocks.ingressRules, (r) => (r.subjects.intersects(inChunk) ? 1 : 0));
+    // per block: destination workloads (union numbers) with their ports, and those in the chunk
+    const slot = new Int32Array(W).fill(-1);
+    const dests: number[] = [];
+    const destPorts: number[] = [];
+    const chunkDests: number[] = [];
+    const stamp = new Int32Array(W).fill(-1);
+    for (let k = 0; k < blocks.count; k++) {
+      const ei = blocks.egressRuleOf(k);
+      const ii = blocks.ingressRuleOf(k);
+      const srcHit = egressHit[ei] === 1;
+      const dstHit = ingressHit[ii] === 1;
+      if (!srcHit && !dstHit) continue;
+      const egress = blocks.egressRules[ei]!;
+      const ingress = blocks.ingressRules[ii]!;
+      blocks.destinations(k).forEach((y) => {
+        const p = space.intersect(ports.portsOn(egress, y), ports.portsOn(ingress, y));
+        if (p === space.none) return;
+        for (let j = start[y]!; j < start[y + 1]!; j++) {
+          const d = toUnion[flat[j]!]!;
+          if (!srcHit && pos[d]! < 0) continue;
+          const s = slot[d]!;
+          if (s < 0) {
+            slot[d] = dests.length;
+            dests.push(d);
+            destPorts.push(p);
+            if (pos[d]! >= 0) chunkDests.push(dests.length - 1);
+          } else if (destPorts[s] !== p) destPorts[s] = space.union(destPorts[s]!, p);
+        }
+      });
+      if (dests.length) {
+        blocks.sources(k).forEach((x) => {
+          for (let j = start[x]!; j < start[x + 1]!; j++) {
+            const s = toUnion[flat[j]!]!;
+            if (stamp[s] === k) continue;
+            stamp[s] = k;
+            const at = pos[s]!;
+            if (at >= 0) {
+              const row = at * W;
+              for (let n = 0; n < dests.length; n++) {
+                const d = dests[n]!;
+                if (d === s) continue;
+                const had = out[row + d]!;
+                const p = destPorts[n]!;
+                out[row + d] = had < 0 ? p : had === p ? p : space.union(had, p);
+              }
+            } else if (!dirty[s] && chunkDests.length) {
+              const row = s * C;
+              for (const n of chunkDests) {
+                const cell = row + pos[dests[n]!]!;
+                const had = into[cell]!;
+                const p = destPorts[n]!;
+                into[cell] = had < 0 ? p : had === p ? p : space.union(had, p);
+              }
+            }
+          }
+        });
+      }
+      for (const d of dests) slot[d] = -1;
+      dests.length = 0;
+      destPorts.length = 0;
+      chunkDests.length = 0;
+    }
+    return { out, into };
+  }
+
+  /** A workload's external ranges in one direction (none when it is not on this side). */
+  externalPieces(key: string, direction: 'egress' | 'ingress') {
+    const ids = (this.classesOf ??= workloadClasses(this.base)).get(key);
+    if (!ids) return [];
+    const blocks = this.blocks;
+    const directions = (this.directions ??= blockClassDirections(this.base, { egress: blocks.egressRules, ingress: blocks.ingressRules }, this.ports));
+    const space = this.space;
+    const external = ids.reduce((m, c) => m.union(directions(c, direction).external, space), AllowMap.EMPTY);
+    return rangePieces(this.base, external);
+  }
+}
