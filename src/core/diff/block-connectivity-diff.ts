@@ -32,6 +32,8 @@ export interface BlockDiffOptions {
   readonly changed?: ChangedWorkloads;
   /** Cells (changed workload × workload) per chunk and direction; bounds the scratch memory (4 bytes a cell, 4 arrays). */
   readonly chunkCells?: number;
+  /** Both sides' reach blocks, when the caller has them (default: computed here). */
+  readonly blocks?: readonly [ReachBlocks, ReachBlocks];
   /** Called after each chunk of changed workloads. */
   readonly onChunk?: (done: number, total: number) => void;
 }
@@ -39,7 +41,8 @@ export interface BlockDiffOptions {
 /** Workload pairs and external ranges whose connections differ, as diffConnectivity lists them. */
 export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnalysis, options: BlockDiffOptions = {}): ConnectivityChange[] {
   const changed = options.changed ?? changedWorkloads(before, after);
-  const sides = [new DiffSide(before), new DiffSide(after)] as const;
+  const [bb, ba] = options.blocks ?? [reachBlocks(before), reachBlocks(after)];
+  const sides = [new DiffSide(before, bb), new DiffSide(after, ba)] as const;
   const keys = [...new Set([...sides[0].workloads.keys, ...sides[1].workloads.keys])].sort();
   const W = keys.length;
   const indexOf = new Map(keys.map((k, i) => [k, i]));
@@ -123,25 +126,44 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
   return changes.sort(byPair);
 }
 
-/** One analysis, its blocks, and its workloads numbered in the union of both sides' workloads. */
+/** One analysis, its blocks indexed by rule, and its workloads numbered in the union of both sides' workloads. */
 class DiffSide {
   readonly workloads: ClassWorkloads;
   readonly space: PortSpace;
   readonly present = new Set<string>();
-  private readonly blocks: ReachBlocks;
   private readonly ports: BlockPorts;
+  /** Blocks come egress rule by egress rule: those of egress rule e are egressStart[e] .. egressStart[e + 1] - 1. */
+  private readonly egressStart: Int32Array;
+  /** The blocks of ingress rule i are byIngress[ingressStart[i]] .. byIngress[ingressStart[i + 1] - 1]. */
+  private readonly ingressStart: Int32Array;
+  private readonly byIngress: Int32Array;
   /** Side workload number -> union number. */
   private toUnion = new Int32Array(0);
   private W = 0;
   private directions: ClassDirections | undefined;
   private classesOf: Map<string, number[]> | undefined;
 
-  constructor(private readonly base: PolicyAnalysis) {
+  constructor(
+    private readonly base: PolicyAnalysis,
+    private readonly blocks: ReachBlocks,
+  ) {
     this.workloads = new ClassWorkloads(base);
     this.space = base.compiler.ports;
-    this.blocks = reachBlocks(base);
     this.ports = new BlockPorts(base);
     for (const k of this.workloads.keys) this.present.add(k);
+    const E = blocks.egressRules.length;
+    const I = blocks.ingressRules.length;
+    this.egressStart = new Int32Array(E + 1);
+    this.ingressStart = new Int32Array(I + 1);
+    for (let k = 0; k < blocks.count; k++) {
+      this.egressStart[blocks.egressRuleOf(k) + 1]!++;
+      this.ingressStart[blocks.ingressRuleOf(k) + 1]!++;
+    }
+    for (let e = 0; e < E; e++) this.egressStart[e + 1]! += this.egressStart[e]!;
+    for (let r = 0; r < I; r++) this.ingressStart[r + 1]! += this.ingressStart[r]!;
+    this.byIngress = new Int32Array(blocks.count);
+    const fill = this.ingressStart.slice(0, I);
+    for (let k = 0; k < blocks.count; k++) this.byIngress[fill[blocks.ingressRuleOf(k)]!++] = k;
   }
 
   number(indexOf: ReadonlyMap<string, number>, W: number): void {
@@ -151,7 +173,9 @@ class DiffSide {
 
   /**
    * Port sets (this side's ids, -1 for none) of the chunk's workloads to every workload (`out`, chunk-major)
-   * and from every unchanged workload to the chunk's (`into`, source-major).
+   * and from every unchanged workload to the chunk's (`into`, source-major). Only the blocks of rules that
+   * apply to a class of the chunk are visited, and only those whose sources (for `out`) or destinations (for
+   * `into`) hold one.
    */
   rows(chunk: readonly number[], pos: Int32Array, dirty: Uint8Array): { out: Int32Array; into: Int32Array } {
     const { W, toUnion, blocks, ports, space } = this;
@@ -170,70 +194,98 @@ class DiffSide {
     }
     if (!chunkClasses.length) return { out, into };
     const inChunk = Bitset.fromIndexes(chunkClasses);
-    const egressHit = Uint8Array.from(blocks.egressRules, (r) => (r.subjects.intersects(inChunk) ? 1 : 0));
-    const ingressHit = Uint8Array.from(blocks.ingressRules, (r) => (r.subjects.intersects(inChunk) ? 1 : 0));
-    // per block: destination workloads (union numbers) with their ports, and those in the chunk
-    const slot = new Int32Array(W).fill(-1);
+    const union = (cells: Int32Array, cell: number, p: number) => {
+      const had = cells[cell]!;
+      cells[cell] = had < 0 || had === p ? p : space.union(had, p);
+    };
+    // outgoing: per egress rule applying to the chunk, its blocks whose sources hold a chunk class
     const dests: number[] = [];
     const destPorts: number[] = [];
-    const chunkDests: number[] = [];
+    const slot = new Int32Array(W).fill(-1);
+    // each workload once per block, however many of its classes the block holds
     const stamp = new Int32Array(W).fill(-1);
-    for (let k = 0; k < blocks.count; k++) {
-      const ei = blocks.egressRuleOf(k);
-      const ii = blocks.ingressRuleOf(k);
-      const srcHit = egressHit[ei] === 1;
-      const dstHit = ingressHit[ii] === 1;
-      if (!srcHit && !dstHit) continue;
-      const egress = blocks.egressRules[ei]!;
-      const ingress = blocks.ingressRules[ii]!;
-      blocks.destinations(k).forEach((y) => {
-        const p = space.intersect(ports.portsOn(egress, y), ports.portsOn(ingress, y));
-        if (p === space.none) return;
-        for (let j = start[y]!; j < start[y + 1]!; j++) {
-          const d = toUnion[flat[j]!]!;
-          if (!srcHit && pos[d]! < 0) continue;
-          const s = slot[d]!;
-          if (s < 0) {
-            slot[d] = dests.length;
-            dests.push(d);
-            destPorts.push(p);
-            if (pos[d]! >= 0) chunkDests.push(dests.length - 1);
-          } else if (destPorts[s] !== p) destPorts[s] = space.union(destPorts[s]!, p);
-        }
-      });
-      if (dests.length) {
-        blocks.sources(k).forEach((x) => {
-          for (let j = start[x]!; j < start[x + 1]!; j++) {
-            const s = toUnion[flat[j]!]!;
-            if (stamp[s] === k) continue;
-            stamp[s] = k;
-            const at = pos[s]!;
-            if (at >= 0) {
-              const row = at * W;
-              for (let n = 0; n < dests.length; n++) {
-                const d = dests[n]!;
-                if (d === s) continue;
-                const had = out[row + d]!;
-                const p = destPorts[n]!;
-                out[row + d] = had < 0 ? p : had === p ? p : space.union(had, p);
-              }
-            } else if (!dirty[s] && chunkDests.length) {
-              const row = s * C;
-              for (const n of chunkDests) {
-                const cell = row + pos[dests[n]!]!;
-                const had = into[cell]!;
-                const p = destPorts[n]!;
-                into[cell] = had < 0 ? p : had === p ? p : space.union(had, p);
-              }
-            }
+    let visit = 0;
+    blocks.egressRules.forEach((rule, e) => {
+      const mine = rule.subjects.and(inChunk);
+      if (mine.isEmpty) return;
+      const es = ports.specOf(rule);
+      for (let k = this.egressStart[e]!; k < this.egressStart[e + 1]!; k++) {
+        const ingress = blocks.ingressRules[blocks.ingressRuleOf(k)]!;
+        if (!mine.intersects(ingress.peers)) continue;
+        const is = ports.specOf(ingress);
+        blocks.destinations(k).forEach((y) => {
+          const p = ports.blockPortsOn(es, is, y);
+          if (p === space.none) return;
+          for (let j = start[y]!; j < start[y + 1]!; j++) {
+            const d = toUnion[flat[j]!]!;
+            const s = slot[d]!;
+            if (s < 0) {
+              slot[d] = dests.length;
+              dests.push(d);
+              destPorts.push(p);
+            } else if (destPorts[s] !== p) destPorts[s] = space.union(destPorts[s]!, p);
           }
         });
+        if (dests.length) {
+          visit++;
+          mine.and(ingress.peers).forEach((x) => {
+            for (let j = start[x]!; j < start[x + 1]!; j++) {
+              const src = toUnion[flat[j]!]!;
+              const at = pos[src]!;
+              if (at < 0 || stamp[src] === visit) continue;
+              stamp[src] = visit;
+              const row = at * W;
+              for (let n = 0; n < dests.length; n++) if (dests[n] !== src) union(out, row + dests[n]!, destPorts[n]!);
+            }
+          });
+        }
+        for (const d of dests) slot[d] = -1;
+        dests.length = 0;
+        destPorts.length = 0;
       }
-      for (const d of dests) slot[d] = -1;
-      dests.length = 0;
-      destPorts.length = 0;
-      chunkDests.length = 0;
-    }
+    });
+    // incoming: per ingress rule applying to the chunk, its blocks whose destinations hold a chunk class
+    blocks.ingressRules.forEach((rule, i) => {
+      const mine = rule.subjects.and(inChunk);
+      if (mine.isEmpty) return;
+      const is = ports.specOf(rule);
+      for (let n = this.ingressStart[i]!; n < this.ingressStart[i + 1]!; n++) {
+        const k = this.byIngress[n]!;
+        const egress = blocks.egressRules[blocks.egressRuleOf(k)]!;
+        if (!mine.intersects(egress.peers)) continue;
+        const es = ports.specOf(egress);
+        mine.and(egress.peers).forEach((y) => {
+          const p = ports.blockPortsOn(es, is, y);
+          if (p === space.none) return;
+          for (let j = start[y]!; j < start[y + 1]!; j++) {
+            const d = toUnion[flat[j]!]!;
+            const at = pos[d]!;
+            if (at < 0) continue;
+            const s = slot[d]!;
+            if (s < 0) {
+              slot[d] = dests.length;
+              dests.push(at);
+              destPorts.push(p);
+            } else if (destPorts[s] !== p) destPorts[s] = space.union(destPorts[s]!, p);
+          }
+        });
+        if (dests.length) {
+          visit++;
+          blocks.sources(k).forEach((x) => {
+            for (let j = start[x]!; j < start[x + 1]!; j++) {
+              const src = toUnion[flat[j]!]!;
+              if (dirty[src] || stamp[src] === visit) continue;
+              stamp[src] = visit;
+              const row = src * C;
+              for (let m = 0; m < dests.length; m++) union(into, row + dests[m]!, destPorts[m]!);
+            }
+          });
+        }
+        for (let m = 0; m < dests.length; m++) slot[chunk[dests[m]!]!] = -1;
+        dests.length = 0;
+        destPorts.length = 0;
+      }
+    });
     return { out, into };
   }
 

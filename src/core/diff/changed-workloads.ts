@@ -37,10 +37,14 @@ export function changedWorkloads(before: PolicyAnalysis, after: PolicyAnalysis):
   const global = globalDifference(before, after);
   if (global) return { all: true, reason: global, keys: allKeys };
 
-  const ipsMatter = addressesMatter(before) || addressesMatter(after);
+  const seen: Seen = {
+    ipsMatter: addressesMatter(before) || addressesMatter(after),
+    labelKeys: new Set([...before.referencedLabelValues.keys(), ...after.referencedLabelValues.keys()]),
+    portNames: new Set([...portNamesOf(before), ...portNamesOf(after)]),
+  };
   const nodesDiffer = canonicalJson(nodeView(before)) !== canonicalJson(nodeView(after));
-  const looksB = workloadLooks(before, ipsMatter);
-  const looksA = workloadLooks(after, ipsMatter);
+  const looksB = workloadLooks(before, seen);
+  const looksA = workloadLooks(after, seen);
   const keys = new Set<string>();
   for (const w of allKeys) if (looksB.get(w) !== looksA.get(w)) keys.add(w);
 
@@ -79,36 +83,65 @@ function nodeView(base: PolicyAnalysis): unknown {
   return base.model.nodes.map((n) => ({ name: n.name, labels: n.labels, addresses: n.addresses })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
 }
 
-/** Per workload, everything a policy can see of its pods, as one text. */
-function workloadLooks(base: PolicyAnalysis, ipsMatter: boolean): Map<string, string> {
-  const pods = new Map<string, string[]>();
+/**
+ * What policies on either side can see of a pod: the label keys some pod selector names (a key no selector
+ * names matches nothing and splits nothing), the port names some rule names (numbered container ports play
+ * no part), and its IPs when some ipBlock or admin address peer can match a pod.
+ */
+interface Seen {
+  readonly ipsMatter: boolean;
+  readonly labelKeys: ReadonlySet<string>;
+  readonly portNames: ReadonlySet<string>;
+}
+
+/** Per workload, everything a policy can see of its pods (each distinct pod view once), as one text. */
+function workloadLooks(base: PolicyAnalysis, seen: Seen): Map<string, string> {
+  const pods = new Map<string, Set<string>>();
   const namespaceLabels = new Map<string, string>();
-  const nodes = new Map(base.model.nodes.map((n) => [n.name, n]));
-  for (const pod of base.model.pods) {
+  const nodes = new Map(base.model.nodes.map((n) => [n.name, `${labelsText(n.labels)}\u0002${n.addresses.join(',')}`]));
+  const { pods: all } = base.model;
+  for (let i = 0; i < all.length; i++) {
+    const pod = all[i]!;
     const key = podWorkloadKey(pod);
-    let list = pods.get(key);
-    if (!list) pods.set(key, (list = []));
-    list.push(podLook(pod, ipsMatter, nodes));
-    if (!namespaceLabels.has(pod.namespace)) namespaceLabels.set(pod.namespace, canonicalJson(base.model.namespaces.get(pod.namespace)?.labels ?? {}));
+    let views = pods.get(key);
+    if (!views) pods.set(key, (views = new Set()));
+    views.add(podLook(pod, seen, nodes));
+    if (!namespaceLabels.has(pod.namespace)) namespaceLabels.set(pod.namespace, labelsText(base.model.namespaces.get(pod.namespace)?.labels ?? {}));
   }
   const out = new Map<string, string>();
-  for (const [key, list] of pods) {
+  for (const [key, views] of pods) {
     const ns = key.slice(0, key.indexOf('/'));
-    out.set(key, `${namespaceLabels.get(ns)}\n${list.sort().join('\n')}`);
+    out.set(key, `${namespaceLabels.get(ns)}\n${[...views].sort().join('\n')}`);
   }
   return out;
 }
 
-function podLook(pod: PodModel, ipsMatter: boolean, nodes: ReadonlyMap<string, { readonly labels: unknown; readonly addresses: unknown }>): string {
-  const ports = pod.ports.map((p) => `${p.name ?? ''}/${p.port}/${p.protocol}`).sort();
-  const node = pod.hostNetwork && pod.nodeName ? nodes.get(pod.nodeName) : undefined;
-  return canonicalJson({
-    labels: pod.labels,
-    ports,
-    hostNetwork: pod.hostNetwork,
-    ...(ipsMatter || pod.hostNetwork ? { ips: pod.ips } : {}),
-    ...(node ? { node: { labels: node.labels, addresses: node.addresses } } : {}),
-  });
+/** Labels as text, keys sorted (label keys and values hold no control characters); only `keys` when given. */
+function labelsText(labels: Readonly<Record<string, string>>, keys?: ReadonlySet<string>): string {
+  return Object.keys(labels)
+    .filter((k) => !keys || keys.has(k))
+    .sort()
+    .map((k) => `${k}\u0000${labels[k]}`)
+    .join('\u0001');
+}
+
+function podLook(pod: PodModel, seen: Seen, nodes: ReadonlyMap<string, string>): string {
+  let ports = '';
+  for (const p of pod.ports) if (p.name !== undefined && seen.portNames.has(p.name)) ports += `${p.name}/${p.port}/${p.protocol},`;
+  if (ports) ports = ports.split(',').sort().join(',');
+  const ips = seen.ipsMatter || pod.hostNetwork ? pod.ips.join(',') : '';
+  const node = pod.hostNetwork && pod.nodeName ? (nodes.get(pod.nodeName) ?? '') : '';
+  return `${labelsText(pod.labels, seen.labelKeys)}\u0002${ports}\u0002${pod.hostNetwork ? 1 : 0}\u0002${ips}\u0002${node}`;
+}
+
+/** Port names the policies' rules mention (NetworkPolicies and the admin tiers). */
+function portNamesOf(base: PolicyAnalysis): string[] {
+  const { model } = base;
+  const rules = [
+    ...model.networkPolicies.flatMap((p) => [...p.ingress, ...p.egress]),
+    ...[...model.adminPolicies, ...(model.baselinePolicy ? [model.baselinePolicy] : [])].flatMap((p) => [...p.ingress, ...p.egress]),
+  ];
+  return rules.flatMap((r) => (r.ports ?? []).flatMap((p) => (p.kind === 'named' ? [p.name] : [])));
 }
 
 /** Every policy by kind and name, with its parsed content as text and whether it reads the nodes. */

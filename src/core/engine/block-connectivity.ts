@@ -81,12 +81,12 @@ function workloadPairs(base: PolicyAnalysis, blocks: ReachBlocks, ports: BlockPo
   for (let k = 0; k < blocks.count; k++) {
     const destinations = blocks.destinations(k);
     if (destinations.isEmpty) continue;
-    const egress = blocks.egressRules[blocks.egressRuleOf(k)]!;
-    const ingress = blocks.ingressRules[blocks.ingressRuleOf(k)]!;
+    const es = ports.specOf(blocks.egressRules[blocks.egressRuleOf(k)]!);
+    const is = ports.specOf(blocks.ingressRules[blocks.ingressRuleOf(k)]!);
     // per destination workload, the ports this block leaves on its classes
     toDestination.clear();
     destinations.forEach((y) => {
-      const p = space.intersect(ports.portsOn(egress, y), ports.portsOn(ingress, y));
+      const p = ports.blockPortsOn(es, is, y);
       if (p === space.none) return;
       for (let j = start[y]!; j < start[y + 1]!; j++) {
         const w = flat[j]!;

@@ -33,6 +33,8 @@ export class BlockPorts {
   private readonly specOfRule = new WeakMap<ReachRule, number>();
   /** Per egress spec, then ingress spec: per dense bindings number, whether they connect (-1: not known yet). */
   private readonly verdicts: (Int8Array | undefined)[][] = [];
+  /** Per egress spec, then ingress spec: the ports both leave, per dense bindings number (-1: not known yet). */
+  private readonly pairPorts: (Int32Array | undefined)[][] = [];
   /** What a name list means per bindings id (a class's namedPortsId), by names key. */
   private readonly namedMemo = new Map<string, Map<number, PortSetId>>();
   private bindingIndex: { of: Int32Array; count: number } | undefined;
@@ -74,6 +76,26 @@ export class BlockPorts {
       cached[b] = v;
     }
     return v === 1;
+  }
+
+  /**
+   * The ports a block of rules with these specs (specOf) leaves on destination class y: what both rules allow
+   * there (memoised per spec pair and distinct bindings; one value for all when neither rule names a port).
+   */
+  blockPortsOn(e: number, i: number, y: number): PortSetId {
+    const index = (this.bindingIndex ??= this.indexBindings());
+    const es = this.specs[e]!;
+    const is = this.specs[i]!;
+    const b = es.names.length || is.names.length ? index.of[y]! : 0;
+    const row = (this.pairPorts[e] ??= []);
+    const cached = (row[i] ??= new Int32Array(es.names.length || is.names.length ? index.count : 1).fill(-1));
+    let p = cached[b]!;
+    if (p < 0) {
+      const bindings = this.base.classes[y]!.namedPortsId;
+      p = this.base.compiler.ports.intersect(this.resolve(es, this.namedOn(es, bindings, y)), this.resolve(is, this.namedOn(is, bindings, y)));
+      cached[b] = p;
+    }
+    return p;
   }
 
   /** The destinations of `candidates` that a block of rules with these specs connects (the same set when all). */

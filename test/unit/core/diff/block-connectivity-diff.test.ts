@@ -124,7 +124,7 @@ describe('the connectivity diff from reach blocks', () => {
       pod('a', 'y', { labels: { app: 'y' } }),
       pod('b', 'z', { labels: { app: 'z' } }),
       pod('b', 'w', { labels: { app: 'w' } }),
-      netpol('a', 'deny', { podSelector: { matchLabels: { app: 'x' } }, policyTypes: ['Ingress'] }),
+      netpol('a', 'http-only', { podSelector: { matchLabels: { app: 'x' } }, ingress: [{ ports: [{ port: 'http' }] }] }),
       netpol('b', 'from-red', { podSelector: { matchLabels: { app: 'z' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'red' } } }] }] }),
     ];
     const changed = (edited: unknown[]) => [...changedWorkloads(policies(objects(base), DEFAULT_ENGINE_SETTINGS), policies(objects(edited), DEFAULT_ENGINE_SETTINGS)).keys].sort();
@@ -132,8 +132,11 @@ describe('the connectivity diff from reach blocks', () => {
     expect(changed(base)).toEqual([]);
     // a namespace relabelled: its workloads
     expect(changed([ns('a', { team: 'blue' }), ...base.slice(1)])).toEqual(['a/x[Pod]', 'a/y[Pod]']);
-    // a named port renumbered: that workload
+    // a named port a policy names renumbered: that workload; a port no policy names, or a label key no selector names: nothing
     expect(changed(base.map((o, i) => (i === 2 ? pod('a', 'x', { labels: { app: 'x' }, ports: [{ name: 'http', containerPort: 8080 }] }) : o)))).toEqual(['a/x[Pod]']);
+    expect(changed(base.map((o, i) => (i === 2 ? pod('a', 'x', { labels: { app: 'x' }, ports: [{ name: 'http', containerPort: 80 }, { name: 'metrics', containerPort: 9090 }] }) : o)))).toEqual([]);
+    expect(changed(base.map((o, i) => (i === 3 ? pod('a', 'y', { labels: { app: 'y', version: 'v2' } }) : o)))).toEqual([]);
+    expect(changed(base.map((o, i) => (i === 3 ? pod('a', 'y', { labels: { app: 'z' } }) : o)))).toEqual(['a/y[Pod]']);
     // a policy edited: its subjects on both sides
     expect(changed(base.map((o, i) => (i === 7 ? netpol('b', 'from-red', { podSelector: { matchLabels: { app: 'w' } }, ingress: [{}] }) : o)))).toEqual(['b/w[Pod]', 'b/z[Pod]']);
     // a default deny without rules added: its subjects
