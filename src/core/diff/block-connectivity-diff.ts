@@ -27,6 +27,10 @@ import { CanonicalPorts } from './canonical-ports.js';
 import { changedWorkloads, type ChangedWorkloads } from './changed-workloads.js';
 import { byPair, classify, externalChanges, rangePieces, workloadChangeOf, type ConnectivityChange } from './connectivity-diff.js';
 
+/** Flags of changedAs: changed as a source, as a destination. */
+const OUT = 1;
+const IN = 2;
+
 export interface BlockDiffOptions {
   /** The workloads to compare (default: changedWorkloads of the two analyses). */
   readonly changed?: ChangedWorkloads;
@@ -47,16 +51,16 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
   const W = keys.length;
   const indexOf = new Map(keys.map((k, i) => [k, i]));
   for (const s of sides) s.number(indexOf, W);
-  const dirty = new Uint8Array(W);
-  const dirtyList: number[] = [];
-  for (const k of changed.keys) {
-    const u = indexOf.get(k);
-    if (u !== undefined && !dirty[u]) {
-      dirty[u] = 1;
-      dirtyList.push(u);
+  // per workload (union number): 1 when its outgoing connections may differ, 2 when its incoming ones may
+  const changedAs = new Uint8Array(W);
+  for (const [set, flag] of [[changed.sources, OUT], [changed.destinations, IN]] as const) {
+    for (const k of set) {
+      const u = indexOf.get(k);
+      if (u !== undefined) changedAs[u]! |= flag;
     }
   }
-  dirtyList.sort((a, b) => a - b);
+  const changedList: number[] = [];
+  for (let u = 0; u < W; u++) if (changedAs[u]) changedList.push(u);
 
   const canonical = new CanonicalPorts();
   const gids = sides.map((s) => {
@@ -79,15 +83,16 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
 
   const chunkSize = Math.max(1, Math.floor((options.chunkCells ?? 2_000_000) / Math.max(1, W)));
   const pos = new Int32Array(W).fill(-1);
-  for (let from = 0; from < dirtyList.length; from += chunkSize) {
-    const chunk = dirtyList.slice(from, from + chunkSize);
+  for (let from = 0; from < changedList.length; from += chunkSize) {
+    const chunk = changedList.slice(from, from + chunkSize);
     const C = chunk.length;
     chunk.forEach((u, i) => (pos[u] = i));
-    const [rb, ra] = sides.map((s) => s.rows(chunk, pos, dirty));
+    const [rb, ra] = sides.map((s) => s.rows(chunk, pos, changedAs));
     const [gb, ga] = gids;
-    // outgoing rows of the chunk: to every workload
+    // outgoing rows of the chunk's changed sources: to every workload
     for (let i = 0; i < C; i++) {
       const src = chunk[i]!;
+      if (!(changedAs[src]! & OUT)) continue;
       const row = i * W;
       for (let dst = 0; dst < W; dst++) {
         if (dst === src) continue;
@@ -99,11 +104,13 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
         if (cb !== ca) push(src, dst, cb, ca);
       }
     }
-    // incoming rows of the chunk: from every workload that did not change (the others' rows hold those pairs)
+    // incoming rows of the chunk's changed destinations: from every workload not changed as a source (the
+    // outgoing rows hold the others)
     for (let src = 0; src < W; src++) {
-      if (dirty[src]) continue;
+      if (changedAs[src]! & OUT) continue;
       const row = src * C;
       for (let i = 0; i < C; i++) {
+        if (chunk[i] === src) continue; // a workload's traffic to itself is not listed
         const b = rb!.into[row + i]!;
         const a = ra!.into[row + i]!;
         if (b === -1 && a === -1) continue;
@@ -113,12 +120,13 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
       }
     }
     for (const u of chunk) pos[u] = -1;
-    options.onChunk?.(Math.min(from + chunkSize, dirtyList.length), dirtyList.length);
+    options.onChunk?.(Math.min(from + chunkSize, changedList.length), changedList.length);
   }
 
-  // external ranges of the changed workloads, both ways
-  for (const u of dirtyList) {
+  // external ranges of the changed workloads: egress of the sources, ingress of the destinations
+  for (const u of changedList) {
     for (const direction of ['egress', 'ingress'] as const) {
+      if (!(changedAs[u]! & (direction === 'egress' ? OUT : IN))) continue;
       const [b, a] = sides.map((s) => s.externalPieces(keys[u]!, direction));
       changes.push(...externalChanges(keys[u]!, direction, b!, a!, workloadChange));
     }
@@ -177,23 +185,26 @@ class DiffSide {
    * apply to a class of the chunk are visited, and only those whose sources (for `out`) or destinations (for
    * `into`) hold one.
    */
-  rows(chunk: readonly number[], pos: Int32Array, dirty: Uint8Array): { out: Int32Array; into: Int32Array } {
+  rows(chunk: readonly number[], pos: Int32Array, changedAs: Uint8Array): { out: Int32Array; into: Int32Array } {
     const { W, toUnion, blocks, ports, space } = this;
     const { start, flat } = this.workloads;
     const C = chunk.length;
     const out = new Int32Array(C * W).fill(-1);
     const into = new Int32Array(W * C).fill(-1);
-    const chunkClasses: number[] = [];
+    // the classes holding a chunk workload changed as a source, and as a destination
+    const outClasses: number[] = [];
+    const inClasses: number[] = [];
     for (let c = 0; c + 1 < start.length; c++) {
+      let as = 0;
       for (let j = start[c]!; j < start[c + 1]!; j++) {
-        if (pos[toUnion[flat[j]!]!]! >= 0) {
-          chunkClasses.push(c);
-          break;
-        }
+        const u = toUnion[flat[j]!]!;
+        if (pos[u]! >= 0) as |= changedAs[u]!;
       }
+      if (as & OUT) outClasses.push(c);
+      if (as & IN) inClasses.push(c);
     }
-    if (!chunkClasses.length) return { out, into };
-    const inChunk = Bitset.fromIndexes(chunkClasses);
+    const outOfChunk = Bitset.fromIndexes(outClasses);
+    const intoChunk = Bitset.fromIndexes(inClasses);
     const union = (cells: Int32Array, cell: number, p: number) => {
       const had = cells[cell]!;
       cells[cell] = had < 0 || had === p ? p : space.union(had, p);
@@ -206,7 +217,7 @@ class DiffSide {
     const stamp = new Int32Array(W).fill(-1);
     let visit = 0;
     blocks.egressRules.forEach((rule, e) => {
-      const mine = rule.subjects.and(inChunk);
+      const mine = rule.subjects.and(outOfChunk);
       if (mine.isEmpty) return;
       const es = ports.specOf(rule);
       for (let k = this.egressStart[e]!; k < this.egressStart[e + 1]!; k++) {
@@ -232,7 +243,7 @@ class DiffSide {
             for (let j = start[x]!; j < start[x + 1]!; j++) {
               const src = toUnion[flat[j]!]!;
               const at = pos[src]!;
-              if (at < 0 || stamp[src] === visit) continue;
+              if (at < 0 || !(changedAs[src]! & OUT) || stamp[src] === visit) continue;
               stamp[src] = visit;
               const row = at * W;
               for (let n = 0; n < dests.length; n++) if (dests[n] !== src) union(out, row + dests[n]!, destPorts[n]!);
@@ -246,7 +257,7 @@ class DiffSide {
     });
     // incoming: per ingress rule applying to the chunk, its blocks whose destinations hold a chunk class
     blocks.ingressRules.forEach((rule, i) => {
-      const mine = rule.subjects.and(inChunk);
+      const mine = rule.subjects.and(intoChunk);
       if (mine.isEmpty) return;
       const is = ports.specOf(rule);
       for (let n = this.ingressStart[i]!; n < this.ingressStart[i + 1]!; n++) {
@@ -260,7 +271,7 @@ class DiffSide {
           for (let j = start[y]!; j < start[y + 1]!; j++) {
             const d = toUnion[flat[j]!]!;
             const at = pos[d]!;
-            if (at < 0) continue;
+            if (at < 0 || !(changedAs[d]! & IN)) continue;
             const s = slot[d]!;
             if (s < 0) {
               slot[d] = dests.length;
@@ -274,7 +285,7 @@ class DiffSide {
           blocks.sources(k).forEach((x) => {
             for (let j = start[x]!; j < start[x + 1]!; j++) {
               const src = toUnion[flat[j]!]!;
-              if (dirty[src] || stamp[src] === visit) continue;
+              if (changedAs[src]! & OUT || stamp[src] === visit) continue;
               stamp[src] = visit;
               const row = src * C;
               for (let m = 0; m < dests.length; m++) union(into, row + dests[m]!, destPorts[m]!);

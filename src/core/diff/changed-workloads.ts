@@ -8,62 +8,77 @@
  * workloads look the same to every policy and neither is a subject of a policy that changed; and a
  * workload's external connections are the same when it looks the same and no policy of its changed.
  *
- * The changed workloads are therefore: workloads on one side only, workloads whose pods differ in anything a
- * policy can see, and the subjects, on either side, of every policy added, removed or edited. Whatever
- * reaches every workload at once (the engine settings, the address families reported, the nodes an admin
- * nodes peer selects) makes every workload changed, or every subject of a policy that reads it.
+ * The changed workloads are therefore, in each direction: workloads on one side only and workloads whose pods
+ * differ in anything a policy can see (both directions: they are seen as peers both ways); and the subjects,
+ * on either side, of every policy added, removed or edited in that direction (its subject, its rules of that
+ * direction, whether it applies to that direction, its priority). A workload changed as a source may have
+ * different connections to any workload and external egress; as a destination, from any workload and
+ * external ingress. Whatever reaches every workload at once (the engine settings, the address families
+ * reported) makes every workload changed; the nodes, every subject of a policy whose rules select nodes.
  * Over-approximating is safe (a changed workload only costs its rows being compared); missing one is not.
  */
 import type { PolicyAnalysis } from '../engine/analyse-cluster.js';
 import { ClassWorkloads } from '../engine/workload-peers.js';
-import { canonicalJson, sortKeys } from '../model/canonical-json.js';
+import { canonicalJson } from '../model/canonical-json.js';
 import { podWorkloadKey, type PodModel } from '../model/cluster-model.js';
 import type { AdminPolicyModel } from '../model/admin-network-policy.js';
 import type { NetworkPolicyModel } from '../model/network-policy.js';
 
 export interface ChangedWorkloads {
-  /** Every workload (something that reaches all of them differs); `keys` then holds every workload key. */
+  /** Every workload (something that reaches all of them differs); both sets then hold every workload key. */
   readonly all: boolean;
   /** Why every workload counts as changed, when it does. */
   readonly reason?: string;
-  /** Keys of the workloads whose connections may differ. */
-  readonly keys: ReadonlySet<string>;
+  /** Keys of the workloads whose outgoing connections (to workloads and external ranges) may differ. */
+  readonly sources: ReadonlySet<string>;
+  /** Keys of the workloads whose incoming connections (from workloads and external ranges) may differ. */
+  readonly destinations: ReadonlySet<string>;
 }
 
 type AnyPolicy = NetworkPolicyModel | AdminPolicyModel;
+type Direction = 'egress' | 'ingress';
 
 export function changedWorkloads(before: PolicyAnalysis, after: PolicyAnalysis): ChangedWorkloads {
-  const allKeys = new Set([...new ClassWorkloads(before).keys, ...new ClassWorkloads(after).keys]);
   const global = globalDifference(before, after);
-  if (global) return { all: true, reason: global, keys: allKeys };
+  if (global) {
+    const allKeys = new Set([...new ClassWorkloads(before).keys, ...new ClassWorkloads(after).keys]);
+    return { all: true, reason: global, sources: allKeys, destinations: allKeys };
+  }
 
   const seen: Seen = {
     ipsMatter: addressesMatter(before) || addressesMatter(after),
     labelKeys: new Set([...before.referencedLabelValues.keys(), ...after.referencedLabelValues.keys()]),
     portNames: new Set([...portNamesOf(before), ...portNamesOf(after)]),
   };
-  const nodesDiffer = canonicalJson(nodeView(before)) !== canonicalJson(nodeView(after));
   const looksB = workloadLooks(before, seen);
   const looksA = workloadLooks(after, seen);
-  const keys = new Set<string>();
-  for (const w of allKeys) if (looksB.get(w) !== looksA.get(w)) keys.add(w);
+  const changed: Record<Direction, Set<string>> = { egress: new Set(), ingress: new Set() };
+  for (const w of new Set([...looksB.keys(), ...looksA.keys()])) {
+    if (looksB.get(w) === looksA.get(w)) continue;
+    changed.egress.add(w);
+    changed.ingress.add(w);
+  }
 
+  const nodesDiffer = nodesText(before) !== nodesText(after);
   const policiesB = policiesByKey(before);
   const policiesA = policiesByKey(after);
-  const addSubjects = (base: PolicyAnalysis, policy: AnyPolicy) => {
+  const addSubjects = (base: PolicyAnalysis, policy: AnyPolicy, into: Set<string>) => {
     base.evaluator.subjectOf(policy).forEach((c) => {
-      for (const w of base.classes[c]!.workloads) keys.add(w);
+      for (const w of base.classes[c]!.workloads) into.add(w);
     });
   };
-  for (const [key, b] of policiesB) {
+  for (const key of new Set([...policiesB.keys(), ...policiesA.keys()])) {
+    const b = policiesB.get(key);
     const a = policiesA.get(key);
-    const changed = !a || a.text !== b.text || (nodesDiffer && (b.readsNodes || a.readsNodes));
-    if (!changed) continue;
-    addSubjects(before, b.policy);
-    if (a) addSubjects(after, a.policy);
+    for (const d of ['egress', 'ingress'] as const) {
+      // a policy playing no part in a direction on either side (absent, or null there) changes nothing there
+      const same = sameValue(a?.parts[d] ?? null, b?.parts[d] ?? null) && !(nodesDiffer && (a?.readsNodes[d] || b?.readsNodes[d]));
+      if (same) continue;
+      if (b) addSubjects(before, b.policy, changed[d]);
+      if (a) addSubjects(after, a.policy, changed[d]);
+    }
   }
-  for (const [key, a] of policiesA) if (!policiesB.has(key)) addSubjects(after, a.policy);
-  return { all: false, keys };
+  return { all: false, sources: changed.egress, destinations: changed.ingress };
 }
 
 /** What differs for every workload at once, if anything. */
@@ -79,8 +94,11 @@ function addressesMatter(base: PolicyAnalysis): boolean {
   return base.classes.some((c) => c.addressAtoms.length > 0);
 }
 
-function nodeView(base: PolicyAnalysis): unknown {
-  return base.model.nodes.map((n) => ({ name: n.name, labels: n.labels, addresses: n.addresses })).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+function nodesText(base: PolicyAnalysis): string {
+  return base.model.nodes
+    .map((n) => `${n.name}\u0002${labelsText(n.labels)}\u0002${n.addresses.join(',')}`)
+    .sort()
+    .join('\n');
 }
 
 /**
@@ -116,19 +134,19 @@ function workloadLooks(base: PolicyAnalysis, seen: Seen): Map<string, string> {
   return out;
 }
 
-/** Labels as text, keys sorted (label keys and values hold no control characters); only `keys` when given. */
+/**
+ * Labels as text, only `keys` when given (label keys and values hold no control characters). In the object's
+ * key order: a pod's labels come in one order from one source, and another order at worst counts as a change.
+ */
 function labelsText(labels: Readonly<Record<string, string>>, keys?: ReadonlySet<string>): string {
-  return Object.keys(labels)
-    .filter((k) => !keys || keys.has(k))
-    .sort()
-    .map((k) => `${k}\u0000${labels[k]}`)
-    .join('\u0001');
+  let text = '';
+  for (const k in labels) if (!keys || keys.has(k)) text += `${k}\u0000${labels[k]}\u0001`;
+  return text;
 }
 
 function podLook(pod: PodModel, seen: Seen, nodes: ReadonlyMap<string, string>): string {
   let ports = '';
   for (const p of pod.ports) if (p.name !== undefined && seen.portNames.has(p.name)) ports += `${p.name}/${p.port}/${p.protocol},`;
-  if (ports) ports = ports.split(',').sort().join(',');
   const ips = seen.ipsMatter || pod.hostNetwork ? pod.ips.join(',') : '';
   const node = pod.hostNetwork && pod.nodeName ? (nodes.get(pod.nodeName) ?? '') : '';
   return `${labelsText(pod.labels, seen.labelKeys)}\u0002${ports}\u0002${pod.hostNetwork ? 1 : 0}\u0002${ips}\u0002${node}`;
@@ -144,20 +162,51 @@ function portNamesOf(base: PolicyAnalysis): string[] {
   return rules.flatMap((r) => (r.ports ?? []).flatMap((p) => (p.kind === 'named' ? [p.name] : [])));
 }
 
-/** Every policy by kind and name, with its parsed content as text and whether it reads the nodes. */
-function policiesByKey(base: PolicyAnalysis): Map<string, { policy: AnyPolicy; text: string; readsNodes: boolean }> {
-  const out = new Map<string, { policy: AnyPolicy; text: string; readsNodes: boolean }>();
+interface PolicyView {
+  readonly policy: AnyPolicy;
+  /** Per direction, what decides it (null when it plays no part there): subject, priority, that direction's rules. */
+  readonly parts: Readonly<Record<Direction, unknown>>;
+  /** Per direction, whether its rules select nodes. */
+  readonly readsNodes: Readonly<Record<Direction, boolean>>;
+}
+
+/** Every policy by kind and name, with what decides each direction. */
+function policiesByKey(base: PolicyAnalysis): Map<string, PolicyView> {
+  const out = new Map<string, PolicyView>();
   const { model } = base;
-  for (const p of model.networkPolicies) out.set(`np|${p.id}`, { policy: p, text: policyText(p), readsNodes: false });
+  for (const p of model.networkPolicies) {
+    out.set(`np|${p.id}`, {
+      policy: p,
+      parts: { egress: p.affectsEgress ? [p.podSelector, p.egress] : null, ingress: p.affectsIngress ? [p.podSelector, p.ingress] : null },
+      readsNodes: { egress: false, ingress: false },
+    });
+  }
   const admin = model.baselinePolicy ? [...model.adminPolicies, model.baselinePolicy] : model.adminPolicies;
   for (const p of admin) {
-    const readsNodes = [...p.ingress, ...p.egress].some((r) => r.peers.some((peer) => peer.kind === 'nodes'));
-    out.set(`${p.tier}|${p.id}`, { policy: p, text: policyText({ ...p, priority: String(p.priority) }), readsNodes });
+    const readsNodes = (rules: AdminPolicyModel['egress']) => rules.some((r) => r.peers.some((peer) => peer.kind === 'nodes'));
+    out.set(`${p.tier}|${p.id}`, {
+      policy: p,
+      parts: { egress: p.egress.length ? [p.subject, p.priority, p.egress] : null, ingress: p.ingress.length ? [p.subject, p.priority, p.ingress] : null },
+      readsNodes: { egress: readsNodes(p.egress), ingress: readsNodes(p.ingress) },
+    });
   }
   return out;
 }
 
-/** A parsed policy as canonical text (its CIDRs hold big integers). */
-function policyText(policy: unknown): string {
-  return JSON.stringify(sortKeys(policy), (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+/**
+ * Whether two parsed policy parts are equal: primitives (CIDR bounds are big integers) by value, arrays item by
+ * item, objects key by key in their order (the parser builds every object in one order; a selector written in
+ * another key order at worst counts as changed).
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i] || !sameValue((a as Record<string, unknown>)[ka[i]!], (b as Record<string, unknown>)[kb[i]!])) return false;
+  }
+  return true;
 }

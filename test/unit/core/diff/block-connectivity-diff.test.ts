@@ -68,7 +68,7 @@ describe('the connectivity diff from reach blocks', () => {
           changes += r.reference.length;
           const workloads = new Set(base.pods.map((p) => `${p.namespace}/${p.workload.name}`)).size;
           expect(r.changed.all).toBe(false);
-          expect(r.changed.keys.size, `${workload} seed ${seed}: changed workloads`).toBeLessThan(workloads / 2);
+          expect(new Set([...r.changed.sources, ...r.changed.destinations]).size, `${workload} seed ${seed}: changed workloads`).toBeLessThan(workloads / 2);
         }
       }
       expect(changes, `${workload}: the mutations change something`).toBeGreaterThan(0);
@@ -90,7 +90,7 @@ describe('the connectivity diff from reach blocks', () => {
       for (const settings of settingsList) {
         const r = both(base, edited, settings);
         compared++;
-        if (!r.changed.all && r.changed.keys.size < new Set(base.pods.map((p) => `${p.namespace}/${p.workload.name}`)).size) partial++;
+        if (!r.changed.all && new Set([...r.changed.sources, ...r.changed.destinations]).size < new Set(base.pods.map((p) => `${p.namespace}/${p.workload.name}`)).size) partial++;
         changesBy.set(kind, (changesBy.get(kind) ?? 0) + r.reference.length);
         if (JSON.stringify(r.blocks) !== JSON.stringify(r.reference)) {
           failures.push(`seed ${seed} (${kind}) ${JSON.stringify(settings)}: blocks ${JSON.stringify(r.blocks)} reference ${JSON.stringify(r.reference)}`);
@@ -127,22 +127,26 @@ describe('the connectivity diff from reach blocks', () => {
       netpol('a', 'http-only', { podSelector: { matchLabels: { app: 'x' } }, ingress: [{ ports: [{ port: 'http' }] }] }),
       netpol('b', 'from-red', { podSelector: { matchLabels: { app: 'z' } }, ingress: [{ from: [{ namespaceSelector: { matchLabels: { team: 'red' } } }] }] }),
     ];
-    const changed = (edited: unknown[]) => [...changedWorkloads(policies(objects(base), DEFAULT_ENGINE_SETTINGS), policies(objects(edited), DEFAULT_ENGINE_SETTINGS)).keys].sort();
+    const changed = (edited: unknown[]) => {
+      const c = changedWorkloads(policies(objects(base), DEFAULT_ENGINE_SETTINGS), policies(objects(edited), DEFAULT_ENGINE_SETTINGS));
+      return { sources: [...c.sources].sort(), destinations: [...c.destinations].sort() };
+    };
+    const both = (...keys: string[]) => ({ sources: keys, destinations: keys });
     // nothing changed
-    expect(changed(base)).toEqual([]);
-    // a namespace relabelled: its workloads
-    expect(changed([ns('a', { team: 'blue' }), ...base.slice(1)])).toEqual(['a/x[Pod]', 'a/y[Pod]']);
+    expect(changed(base)).toEqual(both());
+    // a namespace relabelled: its workloads, both ways (peers see them)
+    expect(changed([ns('a', { team: 'blue' }), ...base.slice(1)])).toEqual(both('a/x[Pod]', 'a/y[Pod]'));
     // a named port a policy names renumbered: that workload; a port no policy names, or a label key no selector names: nothing
-    expect(changed(base.map((o, i) => (i === 2 ? pod('a', 'x', { labels: { app: 'x' }, ports: [{ name: 'http', containerPort: 8080 }] }) : o)))).toEqual(['a/x[Pod]']);
-    expect(changed(base.map((o, i) => (i === 2 ? pod('a', 'x', { labels: { app: 'x' }, ports: [{ name: 'http', containerPort: 80 }, { name: 'metrics', containerPort: 9090 }] }) : o)))).toEqual([]);
-    expect(changed(base.map((o, i) => (i === 3 ? pod('a', 'y', { labels: { app: 'y', version: 'v2' } }) : o)))).toEqual([]);
-    expect(changed(base.map((o, i) => (i === 3 ? pod('a', 'y', { labels: { app: 'z' } }) : o)))).toEqual(['a/y[Pod]']);
-    // a policy edited: its subjects on both sides
-    expect(changed(base.map((o, i) => (i === 7 ? netpol('b', 'from-red', { podSelector: { matchLabels: { app: 'w' } }, ingress: [{}] }) : o)))).toEqual(['b/w[Pod]', 'b/z[Pod]']);
-    // a default deny without rules added: its subjects
-    expect(changed([...base, netpol('b', 'deny-all', { podSelector: {}, policyTypes: ['Egress'] })])).toEqual(['b/w[Pod]', 'b/z[Pod]']);
-    // an admin policy added: its subjects
-    expect(changed([...base, anp('pin', { priority: 1, subject: { namespaces: { matchLabels: { team: 'red' } } }, ingress: [{ name: 'd', action: 'Deny', from: [{ namespaces: {} }] }] })])).toEqual(['a/x[Pod]', 'a/y[Pod]']);
+    expect(changed(base.map((o, i) => (i === 2 ? pod('a', 'x', { labels: { app: 'x' }, ports: [{ name: 'http', containerPort: 8080 }] }) : o)))).toEqual(both('a/x[Pod]'));
+    expect(changed(base.map((o, i) => (i === 2 ? pod('a', 'x', { labels: { app: 'x' }, ports: [{ name: 'http', containerPort: 80 }, { name: 'metrics', containerPort: 9090 }] }) : o)))).toEqual(both());
+    expect(changed(base.map((o, i) => (i === 3 ? pod('a', 'y', { labels: { app: 'y', version: 'v2' } }) : o)))).toEqual(both());
+    expect(changed(base.map((o, i) => (i === 3 ? pod('a', 'y', { labels: { app: 'z' } }) : o)))).toEqual(both('a/y[Pod]'));
+    // an ingress policy edited: its subjects on both sides, as destinations only
+    expect(changed(base.map((o, i) => (i === 7 ? netpol('b', 'from-red', { podSelector: { matchLabels: { app: 'w' } }, ingress: [{}] }) : o)))).toEqual({ sources: [], destinations: ['b/w[Pod]', 'b/z[Pod]'] });
+    // a default deny of egress without rules added: its subjects, as sources only
+    expect(changed([...base, netpol('b', 'deny-all', { podSelector: {}, policyTypes: ['Egress'] })])).toEqual({ sources: ['b/w[Pod]', 'b/z[Pod]'], destinations: [] });
+    // an admin policy with ingress rules added: its subjects, as destinations
+    expect(changed([...base, anp('pin', { priority: 1, subject: { namespaces: { matchLabels: { team: 'red' } } }, ingress: [{ name: 'd', action: 'Deny', from: [{ namespaces: {} }] }] })])).toEqual({ sources: [], destinations: ['a/x[Pod]', 'a/y[Pod]'] });
   });
 
   it('refuses past the listing limit with an explanation', () => {
