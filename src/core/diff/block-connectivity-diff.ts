@@ -205,17 +205,48 @@ class DiffSide {
     }
     const outOfChunk = Bitset.fromIndexes(outClasses);
     const intoChunk = Bitset.fromIndexes(inClasses);
-    const union = (cells: Int32Array, cell: number, p: number) => {
-      const had = cells[cell]!;
-      cells[cell] = had < 0 || had === p ? p : space.union(had, p);
-    };
-    // outgoing: per egress rule applying to the chunk, its blocks whose sources hold a chunk class
-    const dests: number[] = [];
-    const destPorts: number[] = [];
+    const bindingOf = ports.bindingNumbers;
+    const none = space.none;
+    // per block: destination workloads (union numbers, or chunk positions for `into`) and their ports
+    const dests = new Int32Array(W);
+    const destPorts = new Int32Array(W);
+    let count = 0;
     const slot = new Int32Array(W).fill(-1);
-    // each workload once per block, however many of its classes the block holds
+    // each source workload once per block, however many of its classes the block holds
     const stamp = new Int32Array(W).fill(-1);
     let visit = 0;
+    /** Adds destination class y's workloads (those passing `keep`, as `as(d)`) with the ports of the block's table. */
+    const addDestinations = (set: Bitset, table: Int32Array, e: number, i: number, intoChunk: boolean) => {
+      const words = set.words;
+      for (let w = 0; w < words.length; w++) {
+        let word = words[w]!;
+        const base = (set.offset + w) << 5;
+        while (word) {
+          const t = word & -word;
+          word ^= t;
+          const y = base + 31 - Math.clz32(t);
+          const b = table.length === 1 ? 0 : bindingOf[y]!;
+          let p = table[b]!;
+          if (p < 0) p = ports.fillPorts(e, i, y, table, b);
+          if (p === none) continue;
+          for (let j = start[y]!; j < start[y + 1]!; j++) {
+            const d = toUnion[flat[j]!]!;
+            if (intoChunk && (pos[d]! < 0 || !(changedAs[d]! & IN))) continue;
+            const s = slot[d]!;
+            if (s < 0) {
+              slot[d] = count;
+              dests[count] = intoChunk ? pos[d]! : d;
+              destPorts[count++] = p;
+            } else if (destPorts[s] !== p) destPorts[s] = space.union(destPorts[s]!, p);
+          }
+        }
+      }
+    };
+    const clearDestinations = (intoChunk: boolean) => {
+      for (let n = 0; n < count; n++) slot[intoChunk ? chunk[dests[n]!]! : dests[n]!] = -1;
+      count = 0;
+    };
+    // outgoing: per egress rule applying to the chunk, its blocks whose sources hold a chunk class
     blocks.egressRules.forEach((rule, e) => {
       const mine = rule.subjects.and(outOfChunk);
       if (mine.isEmpty) return;
@@ -224,20 +255,8 @@ class DiffSide {
         const ingress = blocks.ingressRules[blocks.ingressRuleOf(k)]!;
         if (!mine.intersects(ingress.peers)) continue;
         const is = ports.specOf(ingress);
-        blocks.destinations(k).forEach((y) => {
-          const p = ports.blockPortsOn(es, is, y);
-          if (p === space.none) return;
-          for (let j = start[y]!; j < start[y + 1]!; j++) {
-            const d = toUnion[flat[j]!]!;
-            const s = slot[d]!;
-            if (s < 0) {
-              slot[d] = dests.length;
-              dests.push(d);
-              destPorts.push(p);
-            } else if (destPorts[s] !== p) destPorts[s] = space.union(destPorts[s]!, p);
-          }
-        });
-        if (dests.length) {
+        addDestinations(blocks.destinations(k), ports.portsTable(es, is), es, is, false);
+        if (count) {
           visit++;
           mine.and(ingress.peers).forEach((x) => {
             for (let j = start[x]!; j < start[x + 1]!; j++) {
@@ -246,13 +265,17 @@ class DiffSide {
               if (at < 0 || !(changedAs[src]! & OUT) || stamp[src] === visit) continue;
               stamp[src] = visit;
               const row = at * W;
-              for (let n = 0; n < dests.length; n++) if (dests[n] !== src) union(out, row + dests[n]!, destPorts[n]!);
+              for (let n = 0; n < count; n++) {
+                const d = dests[n]!;
+                if (d === src) continue;
+                const p = destPorts[n]!;
+                const had = out[row + d]!;
+                out[row + d] = had < 0 || had === p ? p : space.union(had, p);
+              }
             }
           });
         }
-        for (const d of dests) slot[d] = -1;
-        dests.length = 0;
-        destPorts.length = 0;
+        clearDestinations(false);
       }
     });
     // incoming: per ingress rule applying to the chunk, its blocks whose destinations hold a chunk class
@@ -265,22 +288,8 @@ class DiffSide {
         const egress = blocks.egressRules[blocks.egressRuleOf(k)]!;
         if (!mine.intersects(egress.peers)) continue;
         const es = ports.specOf(egress);
-        mine.and(egress.peers).forEach((y) => {
-          const p = ports.blockPortsOn(es, is, y);
-          if (p === space.none) return;
-          for (let j = start[y]!; j < start[y + 1]!; j++) {
-            const d = toUnion[flat[j]!]!;
-            const at = pos[d]!;
-            if (at < 0 || !(changedAs[d]! & IN)) continue;
-            const s = slot[d]!;
-            if (s < 0) {
-              slot[d] = dests.length;
-              dests.push(at);
-              destPorts.push(p);
-            } else if (destPorts[s] !== p) destPorts[s] = space.union(destPorts[s]!, p);
-          }
-        });
-        if (dests.length) {
+        addDestinations(mine.and(egress.peers), ports.portsTable(es, is), es, is, true);
+        if (count) {
           visit++;
           blocks.sources(k).forEach((x) => {
             for (let j = start[x]!; j < start[x + 1]!; j++) {
@@ -288,13 +297,16 @@ class DiffSide {
               if (changedAs[src]! & OUT || stamp[src] === visit) continue;
               stamp[src] = visit;
               const row = src * C;
-              for (let m = 0; m < dests.length; m++) union(into, row + dests[m]!, destPorts[m]!);
+              for (let m = 0; m < count; m++) {
+                const cell = row + dests[m]!;
+                const p = destPorts[m]!;
+                const had = into[cell]!;
+                into[cell] = had < 0 || had === p ? p : space.union(had, p);
+              }
             }
           });
         }
-        for (let m = 0; m < dests.length; m++) slot[chunk[dests[m]!]!] = -1;
-        dests.length = 0;
-        destPorts.length = 0;
+        clearDestinations(true);
       }
     });
     return { out, into };

@@ -83,19 +83,43 @@ export class BlockPorts {
    * there (memoised per spec pair and distinct bindings; one value for all when neither rule names a port).
    */
   blockPortsOn(e: number, i: number, y: number): PortSetId {
-    const index = (this.bindingIndex ??= this.indexBindings());
+    const table = this.portsTable(e, i);
+    const b = table.length === 1 ? 0 : this.bindingNumbers[y]!;
+    const p = table[b]!;
+    return p >= 0 ? p : this.fillPorts(e, i, y, table, b);
+  }
+
+  /**
+   * blockPortsOn's memo for one spec pair, for loops over many destinations: the ports by dense bindings number
+   * (bindingNumbers[y]; a table of one entry holds the ports of every destination), -1 where not known yet
+   * (fillPorts computes and stores them).
+   */
+  portsTable(e: number, i: number): Int32Array {
+    const row = (this.pairPorts[e] ??= []);
+    let table = row[i];
+    if (!table) {
+      const named = this.specs[e]!.names.length > 0 || this.specs[i]!.names.length > 0;
+      row[i] = table = new Int32Array(named ? this.denseBindings().count : 1).fill(-1);
+    }
+    return table;
+  }
+
+  /** Per class, the dense number of its bindings (classes with equal numbers resolve every port name alike). */
+  get bindingNumbers(): Int32Array {
+    return this.denseBindings().of;
+  }
+
+  fillPorts(e: number, i: number, y: number, table: Int32Array, b: number): PortSetId {
     const es = this.specs[e]!;
     const is = this.specs[i]!;
-    const b = es.names.length || is.names.length ? index.of[y]! : 0;
-    const row = (this.pairPorts[e] ??= []);
-    const cached = (row[i] ??= new Int32Array(es.names.length || is.names.length ? index.count : 1).fill(-1));
-    let p = cached[b]!;
-    if (p < 0) {
-      const bindings = this.base.classes[y]!.namedPortsId;
-      p = this.base.compiler.ports.intersect(this.resolve(es, this.namedOn(es, bindings, y)), this.resolve(is, this.namedOn(is, bindings, y)));
-      cached[b] = p;
-    }
+    const bindings = this.base.classes[y]!.namedPortsId;
+    const p = this.base.compiler.ports.intersect(this.resolve(es, this.namedOn(es, bindings, y)), this.resolve(is, this.namedOn(is, bindings, y)));
+    table[b] = p;
     return p;
+  }
+
+  private denseBindings(): { of: Int32Array; count: number } {
+    return (this.bindingIndex ??= this.indexBindings());
   }
 
   /** The destinations of `candidates` that a block of rules with these specs connects (the same set when all). */

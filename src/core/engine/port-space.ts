@@ -17,7 +17,7 @@ import {
 export type PortSetId = number;
 
 const MIN_UNION_CACHE_SLOTS = 1 << 8;
-const MAX_UNION_CACHE_SLOTS = 1 << 18;
+const MAX_UNION_CACHE_SLOTS = 1 << 20;
 
 export class PortSpace {
   /** Per protocol: sorted atom start ports; atom i covers [starts[i], starts[i+1]-1]. */
@@ -33,7 +33,7 @@ export class PortSpace {
    * a Map lookup each was a visible share of reach-block listings and diffs): per slot, a, b and a ∪ b.
    */
   private unionCache = new Int32Array(3 * MIN_UNION_CACHE_SLOTS).fill(-1);
-  /** Misses since the cache was last grown: it doubles (up to MAX_UNION_CACHE_SLOTS) when they pass 4 per slot. */
+  /** Misses since the cache was last grown: it grows fourfold (up to MAX_UNION_CACHE_SLOTS) when they pass one per slot. */
   private unionMisses = 0;
   /** The empty set. */
   readonly none: PortSetId;
@@ -118,8 +118,8 @@ export class PortSpace {
     const slot = 3 * ((Math.imul(a, 0x9e3779b1) ^ b) & (slots - 1));
     if (cache[slot] === a && cache[slot + 1] === b) return cache[slot + 2]!;
     const u = this.op('|', a, b, () => this.bits(a).or(this.bits(b)));
-    if (++this.unionMisses > 4 * slots && slots < MAX_UNION_CACHE_SLOTS) {
-      this.unionCache = cache = new Int32Array(6 * slots).fill(-1);
+    if (++this.unionMisses > slots && slots < MAX_UNION_CACHE_SLOTS) {
+      this.unionCache = cache = new Int32Array(12 * slots).fill(-1);
       this.unionMisses = 0;
       return u;
     }
