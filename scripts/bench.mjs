@@ -23,7 +23,7 @@ const PHASES = ['manifests', 'load', 'analyse', 'summary', 'diff', 'audit', 'aud
 /** Phases that need the analysis: skipped when `analyse` failed. */
 const NEEDS_ANALYSIS = new Set(['summary', 'diff', 'audit', 'audit-checks']);
 /** Phases run only when asked for (--phases), or, for a workload beyond the engine's limits, after analyse. */
-const EXTRA_PHASES = ['reach-blocks', 'block-audit', 'policy-audit', 'limit-diff'];
+const EXTRA_PHASES = ['reach-blocks', 'block-diff', 'block-audit', 'policy-audit', 'limit-diff'];
 const TAKEN_AT = '2026-01-01T00:00:00.000Z';
 
 const USAGE = `usage: npm run bench -- [options]
@@ -37,6 +37,8 @@ const USAGE = `usage: npm run bench -- [options]
   --phases LIST             subset of ${[...PHASES, ...EXTRA_PHASES].join(',')} (default: all but ${EXTRA_PHASES.join(',')})
   --profile                 write a V8 CPU profile of each first-run child to <cache>/profiles
   --max-old-space-size MB   heap limit of the measuring children (default: Node's own)
+  --max-classes N           the engine's class cap (default its own, 20,000): a lower one measures the paths
+                            beyond the engine's limits on a small cluster
   --verify                  compare the engine with the brute-force evaluator (at most 2,000 app pods)
   --no-build                do not rebuild dist/
 Generated clusters are cached in \${NETPOL_BENCH_CACHE:-/tmp/netpol-audit-bench}.
@@ -53,9 +55,12 @@ audit-checks = the same work step by step (facts, each check, exposure), so a sl
 reach-blocks = snapshot -> model -> policy analysis -> the factorised reach of docs/factorised-engine.md
 (its rules, then its blocks; each workload's peer workloads from them are timed apart);
 block-audit = snapshot -> model -> policy analysis -> runBlockAudit (the audit from reach blocks: every check but
-policy-redundant); both run beyond the engine's limits or when asked. Beyond the limits also:
-policy-audit = the policy-level audit alone; limit-diff = the drift the product gives there (each side
-audited from reach blocks, its connections listed when they fit; the time is driftBetween's, the sides apart).
+policy-redundant); block-diff = the connectivity diff from reach blocks between the snapshot and its 1% twin
+(changedWorkloads + blockConnectivityDiff; each side's blocks are built first and timed apart); all three run
+beyond the engine's limits or when asked. Beyond the class cap, analyseMs and diffMs are those of reach-blocks and
+block-diff (extra.analyseFrom, extra.diffFrom say so; the table marks them "blocks"). Beyond the limits also:
+policy-audit = the policy-level audit alone; limit-diff = the drift the diff command gives there (each side
+audited from reach blocks, its connections listed when they fit, else compared from blocks; the time is driftBetween's, the sides apart).
 peakRssMb = the largest maxRSS of the snapshot-based children (load..audit); the manifest child's is in extra.`;
 
 // ------------------------------------------------------------------------------------------ arguments
@@ -85,6 +90,7 @@ function parseArgs(argv) {
       }
       case '--profile': o.profile = true; break;
       case '--max-old-space-size': o.heap = Math.floor(number(64)); break;
+      case '--max-classes': o.maxClasses = Math.floor(number(1)); break;
       case '--verify': o.verify = true; break;
       case '--no-build': o.build = false; break;
       case '--help': case '-h': process.stdout.write(`${USAGE}\n`); process.exit(0); break;
@@ -214,7 +220,7 @@ function severityCounts(findings) {
 async function child(task, p) {
   const mark = (phase) => process.stderr.write(`@@phase ${phase}\n`);
   const m = await modules();
-  const settings = m.settings.DEFAULT_ENGINE_SETTINGS;
+  const settings = p.maxClasses ? { ...m.settings.DEFAULT_ENGINE_SETTINGS, maxClasses: p.maxClasses } : m.settings.DEFAULT_ENGINE_SETTINGS;
   const timed = async (phase, fn) => {
     mark(phase);
     const t = performance.now();
@@ -360,7 +366,8 @@ async function child(task, p) {
       // beyond the engine's limits: the drift the product gives (`diff`, reports) between the snapshot and its
       // 1% twin: each side audited from reach blocks (connections listed when they fit), else at policy level
       const drift = await load('app/drift-between.js');
-      const side = (snap) => drift.driftSide(snap, settings, m.auditSettings.DEFAULT_AUDIT_SETTINGS, '2026-01-01').side;
+      // as `diff` makes them: a side whose connections cannot be listed keeps its analysis, to compare them from blocks
+      const side = (snap) => drift.driftSide(snap, settings, m.auditSettings.DEFAULT_AUDIT_SETTINGS, '2026-01-01', { keepAnalysis: true }).side;
       const [before, beforeMs] = await timed('drift side (snapshot)', async () => side(await readSnap('snapshot.json')));
       const [after, afterMs] = await timed('drift side (mutated)', async () => side(await readSnap('snapshot-mutated.json')));
       const [o, ms] = await timed('driftBetween', () => drift.driftBetween(before, after));
@@ -368,13 +375,49 @@ async function child(task, p) {
       out.extra = {
         sideMs: [beforeMs, afterMs],
         complete: o.complete,
-        level: o.complete ? 'complete' : o.connections ? 'reach blocks, connections listed' : o.exposure ? 'reach blocks, connections not listed' : 'policy level',
+        level: o.complete ? 'complete' : o.connections ? 'reach blocks, connections compared' : o.exposure ? 'reach blocks, connections not compared' : 'policy level',
         connections: o.complete ? o.drift.connections.length : (o.connections?.length ?? null),
         newlyExposed: o.complete ? o.drift.newlyInternetExposed.length + o.drift.newlyCrossNamespaceExposed.length : o.exposure ? o.exposure.newlyInternetExposed.length + o.exposure.newlyCrossNamespaceExposed.length : null,
         policies: o.drift.policies.length,
         coverage: o.drift.coverage.length,
         findingsNew: o.drift.findings.new.length,
         findingsResolved: o.drift.findings.resolved.length,
+      };
+      break;
+    }
+    case 'block-diff': {
+      // beyond the engine's limits: the connectivity diff from reach blocks (docs/factorised-engine.md, step 4)
+      // between the snapshot and its 1% twin. Each side's blocks are its analysis here: built first, timed apart
+      // (as the diff phase times diffAnalyses between two prepared analyses); the time is changedWorkloads + the diff.
+      const rb = await load('core/engine/reach-blocks.js');
+      const cw = await load('core/diff/changed-workloads.js');
+      const bd = await load('core/diff/block-connectivity-diff.js');
+      const side = async (file, name) => {
+        const snap = await readSnap(file);
+        const [r, ms] = await timed(`blocks (${name})`, () => {
+          const base = m.engine.analysePolicies(m.model.buildClusterModel(snap).model, settings);
+          return { base, blocks: rb.reachBlocks(base) };
+        });
+        return { ...r, ms };
+      };
+      const before = await side('snapshot.json', 'snapshot');
+      const after = await side('snapshot-mutated.json', 'mutated');
+      const [changed, changedMs] = await timed('changedWorkloads', () => cw.changedWorkloads(before.base, after.base));
+      const [changes, diffMs] = await timed('blockConnectivityDiff', () => bd.blockConnectivityDiff(before.base, after.base, { changed, blocks: [before.blocks, after.blocks] }));
+      out.ms = changedMs + diffMs;
+      const count = (t) => changes.filter((c) => c.type === t).length;
+      out.extra = {
+        sideMs: [before.ms, after.ms],
+        changedWorkloadsMs: changedMs,
+        diffMs,
+        workloads: new Set(before.base.classes.flatMap((c) => c.workloads)).size,
+        changedAsSource: changed.sources.size,
+        changedAsDestination: changed.destinations.size,
+        changes: changes.length,
+        fromWorkloadsAddedOrRemoved: changes.filter((c) => c.workloadChange).length,
+        added: count('added'),
+        removed: count('removed'),
+        changed: count('changed'),
       };
       break;
     }
@@ -515,7 +558,7 @@ const round = (x) => (x === null || x === undefined ? null : Math.round(x * 10) 
 async function benchWorkload(workload, o) {
   const scale = o.scale ?? 1;
   const dir = cacheDir(workload, scale, o.seed);
-  const params = { workload, scale, seed: o.seed, dir };
+  const params = { workload, scale, seed: o.seed, dir, ...(o.maxClasses ? { maxClasses: o.maxClasses } : {}) };
   let meta;
   if (existsSync(join(dir, 'meta.json'))) meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
   else {
@@ -553,7 +596,7 @@ async function benchWorkload(workload, o) {
   }
   // a cluster beyond the engine's limits still gets the policy-level audit and drift: measure those paths,
   // and how far the factorised reach that is to lift the limit has come
-  if (failures.analyse?.startsWith('engine limit:')) for (const phase of ['policy-audit', 'limit-diff', 'reach-blocks', 'block-audit']) if (!phases[phase]) await measure(phase);
+  if (failures.analyse?.startsWith('engine limit:')) for (const phase of ['reach-blocks', 'block-diff', 'block-audit', 'policy-audit', 'limit-diff']) if (!phases[phase]) await measure(phase);
   const profiles = {};
   if (profileDir) {
     for (const phase of o.phases) {
@@ -567,21 +610,28 @@ async function benchWorkload(workload, o) {
 
 function toJson(r) {
   const ms = (phase) => round(r.phases?.[phase]?.ms.median);
-  const rssPhases = ['load', 'analyse', 'summary', 'diff', 'audit'].filter((p) => r.phases?.[p]);
+  // beyond the class cap the analysis is the factorised engine's (reach blocks, exact) and the diff is taken from
+  // its blocks: the figures then come from those phases, and extra.analyseFrom / extra.diffFrom say so
+  const fromBlocks = !r.phases?.analyse && r.phases?.['reach-blocks'];
+  const analysePhase = fromBlocks ? 'reach-blocks' : 'analyse';
+  const diffPhase = !r.phases?.diff && r.phases?.['block-diff'] ? 'block-diff' : 'diff';
+  const rssPhases = ['load', analysePhase, 'summary', diffPhase, 'audit'].filter((p) => r.phases?.[p]);
   const spread = {};
   for (const [p, v] of Object.entries(r.phases ?? {})) spread[p] = { median: round(v.ms.median), min: round(v.ms.min), max: round(v.ms.max), runs: v.ms.runs, rssMb: round(v.rssMb) };
   return {
     workload: r.workload,
     pods: r.meta?.counts.pods ?? null,
     policies: r.meta ? r.meta.counts.networkPolicies + r.meta.counts.adminPolicies : null,
-    classes: r.phases?.analyse?.extra.classes ?? null,
+    classes: r.phases?.analyse?.extra.classes ?? r.phases?.['reach-blocks']?.extra.classes ?? null,
     loadMs: ms('load'),
-    analyseMs: ms('analyse'),
-    diffMs: ms('diff'),
+    analyseMs: ms(analysePhase),
+    diffMs: ms(diffPhase),
     auditMs: ms('audit'),
     peakRssMb: rssPhases.length ? round(Math.max(...rssPhases.map((p) => r.phases[p].rssMb))) : null,
     extra: {
       ...(r.error ? { error: r.error } : {}),
+      ...(analysePhase !== 'analyse' ? { analyseFrom: 'reach blocks: snapshot -> model -> policy analysis -> rules -> blocks (the class cap stopped analyseCluster)' } : {}),
+      ...(diffPhase !== 'diff' ? { diffFrom: 'reach blocks: changedWorkloads + blockConnectivityDiff between the two sides\' blocks (built apart, extra.blockDiff.sideMs)' } : {}),
       scale: r.meta?.scale,
       seed: r.meta?.seed,
       namespaces: r.meta?.counts.namespaces,
@@ -601,6 +651,7 @@ function toJson(r) {
       limitDiff: r.phases?.['limit-diff'] && { ...r.phases['limit-diff'].extra, ms: spread['limit-diff'] },
       reachBlocks: r.phases?.['reach-blocks'] && { ...r.phases['reach-blocks'].extra, ms: spread['reach-blocks'] },
       blockAudit: r.phases?.['block-audit'] && { ...r.phases['block-audit'].extra, ms: spread['block-audit'] },
+      blockDiff: r.phases?.['block-diff'] && { ...r.phases['block-diff'].extra, ms: spread['block-diff'] },
       manifests: r.phases?.manifests?.extra,
       heapLimitMb: round(Object.values(r.phases ?? {})[0]?.heapLimitMb),
       generation: r.meta && { generateMs: round(r.meta.generateMs), writeManifestsMs: round(r.meta.writeManifestsMs), snapshotBytes: r.meta.snapshotBytes, podsJsonBytes: r.meta.podsJsonBytes },
@@ -626,7 +677,9 @@ function table(rows, results) {
   const header = ['workload', 'pods', 'policies', 'classes', 'manifests ms', 'load ms', 'analyse ms', 'summary ms', 'diff ms', 'audit ms', 'peak RSS MB'];
   const body = results.map((r, i) => {
     const j = rows[i];
-    return [r.workload, j.pods ?? '-', j.policies ?? '-', j.classes ?? '-', cell(r, 'manifests'), cell(r, 'load'), cell(r, 'analyse'), cell(r, 'summary'), cell(r, 'diff'), cell(r, 'audit'), j.peakRssMb ?? '-'].map(String);
+    const analyse = j.extra.analyseFrom ? `${cell(r, 'reach-blocks')} blocks` : cell(r, 'analyse');
+    const diff = j.extra.diffFrom ? `${cell(r, 'block-diff')} blocks` : cell(r, 'diff');
+    return [r.workload, j.pods ?? '-', j.policies ?? '-', j.classes ?? '-', cell(r, 'manifests'), cell(r, 'load'), analyse, cell(r, 'summary'), diff, cell(r, 'audit'), j.peakRssMb ?? '-'].map(String);
   });
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((b) => b[c].length)));
   const line = (cells) => cells.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
@@ -649,7 +702,7 @@ function table(rows, results) {
     const pd = j.extra.limitDiff;
     if (pd) {
       out.push(
-        `  ${r.workload} drift as beyond the engine limits (${pd.level}): ${cell(r, 'limit-diff')} ms between the two prepared sides (each side: snapshot -> audit, ` +
+        `  ${r.workload} drift as beyond the engine limits (${pd.level}): ${timeText(r, 'limit-diff')} between the two prepared sides (each side: snapshot -> audit, ` +
           `${pd.sideMs.map((x) => Math.round(x)).join(' and ')} ms); ${pd.connections ?? 'no'} connection changes, ${pd.newlyExposed ?? 'no'} newly exposed, ` +
           `${pd.policies} policy changes, ${pd.coverage} coverage changes, ${pd.findingsNew} new and ${pd.findingsResolved} resolved findings; peak RSS ${pd.ms.rssMb} MB`,
       );
@@ -661,6 +714,14 @@ function table(rows, results) {
           `classes and selectors ${Math.round(rbx.analysePoliciesMs)}, rules ${Math.round(rbx.rulesMs)}, blocks ${Math.round(rbx.blocksMs)}); ${rbx.egressRules}/${rbx.ingressRules} egress/ingress rules, ` +
           `${rbx.blocks} blocks over ${rbx.classPairsWithOverlaps.toExponential(2)} class pairs (with overlaps); ` +
           `then each workload's peer workloads both ways (${rbx.workloads} workloads) ${Math.round(rbx.workloadPeersMs)} ms; peak RSS ${rbx.ms.rssMb} MB with them`,
+      );
+    }
+    const bdx = j.extra.blockDiff;
+    if (bdx) {
+      out.push(
+        `  ${r.workload} diff from reach blocks: ${timeText(r, 'block-diff')} (changed workloads ${Math.round(bdx.changedWorkloadsMs)} ms: ${bdx.changedAsSource} as sources, ${bdx.changedAsDestination} as destinations of ${bdx.workloads}; ` +
+          `their rows compared ${Math.round(bdx.diffMs)} ms); ${bdx.changes} changes (${bdx.added} added, ${bdx.removed} removed, ${bdx.changed} changed; ${bdx.fromWorkloadsAddedOrRemoved} from workloads added or removed); ` +
+          `each side's blocks from the snapshot ${bdx.sideMs.map((x) => Math.round(x)).join(' and ')} ms; peak RSS ${bdx.ms.rssMb} MB`,
       );
     }
     const bax = j.extra.blockAudit;

@@ -1,4 +1,7 @@
-/** Use case: a snapshot is validated into a cluster model and analysed, and its connectivity listed. */
+/** Use case: a snapshot is validated into a cluster model and analysed, its connectivity listed, two compared. */
+import { diffAnalyses } from '../core/diff/analysis-diff.js';
+import { blockConnectivityDiff } from '../core/diff/block-connectivity-diff.js';
+import type { ConnectivityChange } from '../core/diff/connectivity-diff.js';
 import { analysePolicies, completeAnalysis, type ClusterAnalysis, type PolicyAnalysis } from '../core/engine/analyse-cluster.js';
 import { blockWorkloadConnectivity, checkListingFits } from '../core/engine/block-connectivity.js';
 import { EngineLimitError } from '../core/engine/engine-limit-error.js';
@@ -56,5 +59,29 @@ export function listFromBlocks(facts: AllowSetFacts): { connectivity?: WorkloadC
     return { stoppedBy: e };
   } finally {
     base.compiler.forgetPeers();
+  }
+}
+
+/**
+ * The connectivity changes between two policy analyses of one cluster: from their complete analyses, or —
+ * when either is beyond the engine's limits — from reach blocks (blockConnectivityDiff: the same changes,
+ * comparing only the workloads that can have changed). Throws an EngineLimitError when the changes from blocks
+ * pass their own limit (ConnectionListLimitError).
+ */
+export function connectivityChanges(before: PolicyAnalysis, after: PolicyAnalysis, onProgress?: (message: string) => void): ConnectivityChange[] {
+  let stoppedBy: EngineLimitError;
+  try {
+    const complete = completeAnalysis(before);
+    return diffAnalyses(complete, completeAnalysis(after));
+  } catch (e) {
+    if (!(e instanceof EngineLimitError)) throw e;
+    stoppedBy = e;
+  }
+  for (const base of [before, after]) base.evaluator.forgetEvaluations();
+  onProgress?.(`beyond the engine's limits (${stoppedBy.summary}); comparing from reach blocks`);
+  try {
+    return blockConnectivityDiff(before, after, { onChunk: (done, total) => onProgress?.(`compared ${done} of ${total} changed workloads`) });
+  } finally {
+    for (const base of [before, after]) base.compiler.forgetPeers();
   }
 }

@@ -1,7 +1,6 @@
 /** `netpol-audit diff`: how connectivity changed between two inputs. */
 import { Command, Option } from 'commander';
-import { analyseSnapshot } from '../../app/analyse-snapshot.js';
-import { diffAnalyses } from '../../core/diff/analysis-diff.js';
+import { analyseSnapshotPolicies, connectivityChanges } from '../../app/analyse-snapshot.js';
 import type { Snapshot } from '../../core/model/snapshot.js';
 import { UserError } from '../../core/model/user-error.js';
 import type { CliContext } from '../cli-context.js';
@@ -41,12 +40,13 @@ export function diffCommand(ctx: CliContext): Command {
     const settings = engineSettingsFrom(opts);
     if (opts['connectivityOnly']) {
       const analyse = (s: Snapshot) => {
-        const { analysis, problems } = analyseSnapshot(s, settings);
+        const { base, problems } = analyseSnapshotPolicies(s, settings);
         reporter.problems(problems);
         failOnErrors(problems, s.source.path ?? s.cluster);
-        return analysis;
+        return base;
       };
-      const changes = diffAnalyses(analyse(before), analyse(after));
+      // beyond the engine's limits the same changes come from reach blocks (past their own limit: exit 2, explained)
+      const changes = connectivityChanges(analyse(before), analyse(after), (m) => reporter.progress(m));
       if (format === 'json') ctx.stdout.write(`${JSON.stringify({ changes: connectivityChangesJson(changes) }, null, 2)}\n`);
       else if (format === 'md') ctx.stdout.write(formatConnectivityChangesMd(changes));
       else ctx.stdout.write(formatConnectivityChangesTxt(changes));
@@ -55,7 +55,7 @@ export function diffCommand(ctx: CliContext): Command {
     const audit = await ctx.loadAuditSettings(opts);
     const today = ctx.now().toISOString().slice(0, 10);
     const side = (s: Snapshot) => {
-      const { side: d, problems } = driftSide(s, settings, audit, today);
+      const { side: d, problems } = driftSide(s, settings, audit, today, { keepAnalysis: true });
       reporter.problems(problems);
       failOnErrors(problems, s.source.path ?? s.cluster);
       return d;

@@ -78,7 +78,7 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
     if (!type) return;
     const wc = workloadChange(keys[src]!, keys[dst]!);
     changes.push({ type, src: keys[src]!, dst: keys[dst]!, before: bc, after: ac, ...(wc ? { workloadChange: wc } : {}) });
-    if (changes.length * CELLS_PER_LISTED_PAIR > limit) throw new ConnectionListLimitError(changes.length, limit);
+    if (changes.length * CELLS_PER_LISTED_PAIR > limit) throw new ConnectionListLimitError(changes.length, limit, false, 'changes');
   };
 
   const chunkSize = Math.max(1, Math.floor((options.chunkCells ?? 2_000_000) / Math.max(1, W)));

@@ -12,6 +12,9 @@ import type { ClusterModel } from '../model/cluster-model.js';
 import { selectorMatches, type LabelSelector } from '../model/label-selector.js';
 import type { Snapshot, SnapshotPolicy } from '../model/snapshot.js';
 import { diffAnalyses } from './analysis-diff.js';
+import { blockConnectivityDiff } from './block-connectivity-diff.js';
+import type { PolicyAnalysis } from '../engine/analyse-cluster.js';
+import { EngineLimitError } from '../engine/engine-limit-error.js';
 import { diffConnectivity, type ConnectivityChange } from './connectivity-diff.js';
 import { workloadConnectivity, type WorkloadConnectivity } from '../engine/workload-connectivity.js';
 import { diffObjects, type FieldChange } from './object-diff.js';
@@ -128,6 +131,12 @@ export interface PolicyDriftSide {
 export interface ExposureDriftSide extends PolicyDriftSide {
   readonly workloadFacts: ReadonlyMap<string, WorkloadExposureFacts>;
   readonly connectivity?: WorkloadConnectivity;
+  /**
+   * The policy analysis, kept by a side whose connectivity could not be listed when its holder asked for it
+   * (`diff` does; a report holding two such sides would pass its memory budget): the connection changes then
+   * come from reach blocks (blockConnectivityDiff), never listing either side.
+   */
+  readonly analysis?: PolicyAnalysis;
 }
 
 export interface DriftSide extends ExposureDriftSide {
@@ -298,7 +307,10 @@ export type DriftOutcome =
       readonly complete: false;
       readonly drift: PolicyDrift;
       readonly exposure: ExposureDrift | null;
-      /** The connection changes, when both sides' connectivity is listed (a side from blocks whose listing fits). */
+      /**
+       * The connection changes, when both sides' connectivity is listed (a side from blocks whose listing fits),
+       * or both kept their policy analysis (compared from reach blocks).
+       */
       readonly connections: readonly ConnectivityChange[] | null;
       readonly notAnalysed: readonly string[];
     };
@@ -316,7 +328,7 @@ const listingOf = (s: AnyDriftSide): WorkloadConnectivity | undefined =>
  */
 export function driftBetween(before: AnyDriftSide, after: AnyDriftSide): DriftOutcome {
   if (before.complete && after.complete) return { complete: true, drift: computeDrift(before.side, after.side) };
-  const notAnalysed = ([['before', before], ['after', after]] as const).flatMap(([name, s]) => (s.complete ? [] : [`${name} (${s.side.snapshot.cluster}, ${s.side.snapshot.takenAt}): ${s.reason}`]));
+  const notAnalysed: string[] = ([['before', before], ['after', after]] as const).flatMap(([name, s]) => (s.complete ? [] : [`${name} (${s.side.snapshot.cluster}, ${s.side.snapshot.takenAt}): ${s.reason}`]));
   const wb = workloadFactsOf(before);
   const wa = workloadFactsOf(after);
   const level = wb && wa ? 'allow-sets' : 'policies';
@@ -326,7 +338,24 @@ export function driftBetween(before: AnyDriftSide, after: AnyDriftSide): DriftOu
     complete: false,
     drift: computePolicyDrift(sideAtLevel(before.side, level), sideAtLevel(after.side, level)),
     exposure: wb && wa ? computeExposureDrift(wb, wa) : null,
-    connections: lb && la ? diffConnectivity(lb, la) : null,
+    connections: lb && la ? diffConnectivity(lb, la) : connectionsFromBlocks(before, after, notAnalysed),
     notAnalysed,
   };
+}
+
+/** The connection changes from reach blocks when both sides kept their analysis; null (and why, when a limit stopped them) otherwise. */
+function connectionsFromBlocks(before: AnyDriftSide, after: AnyDriftSide, notAnalysed: string[]): ConnectivityChange[] | null {
+  const analysisOf = (s: AnyDriftSide) => (s.complete ? s.side.facts.analysis : 'analysis' in s.side ? s.side.analysis : undefined);
+  const b = analysisOf(before);
+  const a = analysisOf(after);
+  if (!b || !a) return null;
+  try {
+    return blockConnectivityDiff(b, a);
+  } catch (e) {
+    if (!(e instanceof EngineLimitError)) throw e;
+    notAnalysed.push(`connections: ${e.message}`);
+    return null;
+  } finally {
+    for (const base of [b, a]) base.compiler.forgetPeers();
+  }
 }

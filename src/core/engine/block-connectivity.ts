@@ -28,11 +28,14 @@ export class ConnectionListLimitError extends EngineLimitError {
     readonly limit: number,
     /** Whether `pairs` is the listing's size (counted beforehand) or how far the listing got. */
     readonly counted = false,
+    /** What was listed: a cluster's connections, or the changes between two snapshots' (block-connectivity-diff.ts). */
+    readonly of: 'connections' | 'changes' = 'connections',
   ) {
     const n = (x: number) => x.toLocaleString('en-US');
+    const [doing, unit] = of === 'changes' ? ['comparing the connections from reach blocks', 'changed workload pairs'] : ['listing the connections from reach blocks', 'connected workload pairs'];
     super(
-      `listing the connections from reach blocks ${counted ? 'would hold' : 'passed'} ${n(pairs)} connected workload pairs (${n(CELLS_PER_LISTED_PAIR)} cells each), ` +
-        `more than the limit of ${n(limit)} cells; ${counted ? 'it was not started' : 'it stopped'} rather than run out of memory, and the listing would be too long to read.`,
+      `${doing} ${counted ? 'would hold' : 'passed'} ${n(pairs)} ${unit} (${n(CELLS_PER_LISTED_PAIR)} cells each), ` +
+        `more than the limit of ${n(limit)} cells; ${counted ? 'it was not started' : 'it stopped'} rather than run out of memory, and the ${of === 'changes' ? 'changes' : 'listing'} would be too long to read.`,
       'audit the cluster instead (`netpol-audit audit` gives each workload\'s reach as counts, namespaces and findings), list a part of it ' +
         'from a manifest folder of some namespaces, or raise the limit with --max-pair-cells (engine.maxPairCells in the configuration)',
     );
@@ -40,7 +43,7 @@ export class ConnectionListLimitError extends EngineLimitError {
   }
 
   get summary(): string {
-    return `${this.counted ? '' : 'more than '}${this.pairs} connected workload pairs, limit ${Math.floor(this.limit / CELLS_PER_LISTED_PAIR)}`;
+    return `${this.counted ? '' : 'more than '}${this.pairs} ${this.of === 'changes' ? 'changed' : 'connected'} workload pairs, limit ${Math.floor(this.limit / CELLS_PER_LISTED_PAIR)}`;
   }
 }
 

@@ -75,6 +75,28 @@ describe('npm run bench', () => {
     expect(ld['policies']).toBeGreaterThan(0);
     const table = (await bench(['--workload', 'W3', '--scale', '0.002', '--runs', '1', '--phases', 'load,limit-diff'])).stdout;
     expect(table).toMatch(/W3 drift as beyond the engine limits \(complete\): \d+ ms between the two prepared sides/);
+    // past the class cap the drift compares the connections from reach blocks, as `diff` does
+    const capped = (JSON.parse((await bench(['--workload', 'W3', '--scale', '0.002', '--runs', '1', '--json', '--phases', 'load,limit-diff', '--max-classes', '10'])).stdout) as Record<string, any>[])[0]!;
+    expect(capped['extra']['limitDiff']).toMatchObject({ complete: false, level: 'reach blocks, connections compared' });
+    expect(capped['extra']['limitDiff']['connections']).toBe(ld['connections']);
+  }, 180_000);
+
+  it('beyond the class cap takes analyseMs and diffMs from reach blocks, says so, and measures the diff from blocks', async () => {
+    const args = ['--workload', 'W3', '--scale', '0.002', '--runs', '1', '--max-classes', '10', '--phases', 'load,analyse,diff'];
+    const row = (JSON.parse((await bench([...args, '--json'])).stdout) as Record<string, any>[])[0]!;
+    expect(row['extra']['failures']['analyse']).toMatch(/^engine limit: .*more than the cap of 10/);
+    expect(row['extra']['analyseFrom']).toMatch(/^reach blocks/);
+    expect(row['extra']['diffFrom']).toMatch(/^reach blocks/);
+    expect(row['analyseMs']).toBe(row['extra']['phases']['reach-blocks']['median']);
+    expect(row['diffMs']).toBe(row['extra']['phases']['block-diff']['median']);
+    const bd = row['extra']['blockDiff'];
+    expect(bd['changes']).toBeGreaterThan(0);
+    expect(bd['changedAsSource'] + bd['changedAsDestination']).toBeGreaterThan(0);
+    expect(bd['changedAsSource']).toBeLessThan(bd['workloads']);
+    expect(row['classes']).toBeGreaterThan(10);
+    const table = (await bench(args)).stdout;
+    expect(table).toMatch(/^W3 .* \d+ blocks .* \d+ blocks /m);
+    expect(table).toMatch(/W3 diff from reach blocks: \d+ ms \(changed workloads \d+ ms: \d+ as sources, \d+ as destinations of \d+;/);
   }, 180_000);
 
   it('prints a table, and reports a phase that runs over the timeout instead of waiting', async () => {

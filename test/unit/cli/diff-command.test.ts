@@ -54,7 +54,7 @@ describe('netpol-audit diff', () => {
     expect(md.stdout).toContain('| shop/cart[Deployment] | reachable from kube-system, ops |');
   });
 
-  it('when the listing from reach blocks does not fit its limit, compares exposure, policies and findings, not connections, and exits 2', async () => {
+  it('when neither the listing nor the changes from reach blocks fit their limit, compares exposure, policies and findings, not connections, and exits 2', async () => {
     const full = JSON.parse((await runCliCaptured([...args, '-o', 'json'])).stdout);
     // 1,000 cells: the block audit of the example's workloads fits, its connection listing (1,600 cells a pair) does not
     const capped = ['--max-classes', '1', '--max-pair-cells', '1000'];
@@ -62,7 +62,14 @@ describe('netpol-audit diff', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('connections not compared, beyond the engine limits');
     const json = JSON.parse(r.stdout);
-    expect(json).toMatchObject({ changes: null, notAnalysed: [expect.stringMatching(/^before \(.*analysed from reach blocks, connections not listed \(listing the connections/), expect.stringMatching(/^after \(/)] });
+    expect(json).toMatchObject({
+      changes: null,
+      notAnalysed: [
+        expect.stringMatching(/^before \(.*analysed from reach blocks, connections not listed \(listing the connections/),
+        expect.stringMatching(/^after \(/),
+        expect.stringMatching(/^connections: comparing the connections from reach blocks passed 1 changed workload pairs/),
+      ],
+    });
     expect(json.exposure).toEqual(full.exposure);
     expect(json.policies).toEqual(full.policies);
     const txt = await runCliCaptured([...args, ...capped]);
@@ -71,6 +78,31 @@ describe('netpol-audit diff', () => {
     const md = await runCliCaptured([...args, '-o', 'md', ...capped]);
     expect(md.stdout).toMatch(/^## Connectivity: not compared\n/);
     expect(md.stdout).toContain('| shop/cart[Deployment] | reachable from kube-system, ops |');
+  });
+
+  it('when the listing from reach blocks does not fit but the changes do, compares the connections from reach blocks (the same changes), and exits 2', async () => {
+    const full = JSON.parse((await runCliCaptured([...args, '-o', 'json'])).stdout);
+    // 30,000 cells: 23 connected workload pairs do not fit (1,600 cells each), the 14 changes do
+    const capped = ['--max-classes', '1', '--max-pair-cells', '30000'];
+    const r = await runCliCaptured([...args, '-o', 'json', ...capped]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('beyond the engine limits: compared from reach blocks (connections,');
+    const json = JSON.parse(r.stdout);
+    expect(json.notAnalysed).toEqual([expect.stringMatching(/^before \(.*connections not listed \(listing the connections from reach blocks would hold 23/), expect.stringMatching(/^after \(/)]);
+    expect(json.changes).toEqual(full.changes);
+    expect(json.exposure).toEqual(full.exposure);
+    const txt = await runCliCaptured([...args, ...capped]);
+    expect(txt.stdout).toContain('+ ops/backup[CronJob] => shop/cart[Deployment] : TCP 9090');
+  });
+
+  it('with --connectivity-only beyond the engine limits gives the same changes from reach blocks, and past their limit exits 2 with the reason', async () => {
+    const full = JSON.parse((await runCliCaptured([...args, '-o', 'json', '--connectivity-only'])).stdout);
+    const r = await runCliCaptured([...args, '-o', 'json', '--connectivity-only', '--max-classes', '1']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual(full);
+    const capped = await runCliCaptured([...args, '--connectivity-only', '--max-classes', '1', '--max-pair-cells', '10000']);
+    expect(capped.code).toBe(2);
+    expect(capped.stderr).toContain('comparing the connections from reach blocks passed 7 changed workload pairs');
   });
 
   it('past the reach blocks limit too prints the policy drift, says connectivity and exposure were not analysed, and exits 2', async () => {
