@@ -396,7 +396,10 @@ async function child(task, p) {
         const snap = await readSnap(file);
         const [r, ms] = await timed(`blocks (${name})`, () => {
           const base = m.engine.analysePolicies(m.model.buildClusterModel(snap).model, settings);
-          return { base, blocks: rb.reachBlocks(base) };
+          const blocks = rb.reachBlocks(base);
+          // as blockConnectivityDiff does with blocks it builds: the side lets go of its build memos
+          m.engine.forgetBuildMemos(base);
+          return { base, blocks };
         });
         return { ...r, ms };
       };

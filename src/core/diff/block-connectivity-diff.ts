@@ -12,7 +12,7 @@
  * million connected pairs. The changes themselves are the output, bounded by the listing's limit
  * (ConnectionListLimitError). Pure: no I/O.
  */
-import type { PolicyAnalysis } from '../engine/analyse-cluster.js';
+import { forgetBuildMemos, type PolicyAnalysis } from '../engine/analyse-cluster.js';
 import { Bitset } from '../engine/bitset.js';
 import { ConnectionListLimitError, CELLS_PER_LISTED_PAIR } from '../engine/block-connectivity.js';
 import { BlockPorts } from '../engine/block-ports.js';
@@ -45,7 +45,14 @@ export interface BlockDiffOptions {
 /** Workload pairs and external ranges whose connections differ, as diffConnectivity lists them. */
 export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnalysis, options: BlockDiffOptions = {}): ConnectivityChange[] {
   const changed = options.changed ?? changedWorkloads(before, after);
-  const [bb, ba] = options.blocks ?? [reachBlocks(before), reachBlocks(after)];
+  // one side's blocks at a time, each analysis letting go of what building its rules memoised
+  const blocksOf = (base: PolicyAnalysis, given: ReachBlocks | undefined) => {
+    const blocks = given ?? reachBlocks(base);
+    forgetBuildMemos(base);
+    return blocks;
+  };
+  const bb = blocksOf(before, options.blocks?.[0]);
+  const ba = blocksOf(after, options.blocks?.[1]);
   const sides = [new DiffSide(before, bb), new DiffSide(after, ba)] as const;
   const keys = [...new Set([...sides[0].workloads.keys, ...sides[1].workloads.keys])].sort();
   const W = keys.length;

@@ -53,6 +53,11 @@ export interface ClassIndex {
   namespaceSelectorMatches(sel: LabelSelector): Bitset;
   /** Selectable classes of one namespace. */
   namespaceClasses(ns: string): Bitset;
+  /**
+   * Drops the memoised selector matches (rebuilt on demand): a W3-sized cluster's are ~250 MB of cluster-wide
+   * bitsets, needed while rules are built, not by a caller that keeps the analysis afterwards.
+   */
+  forgetMatches(): void;
 }
 
 export interface ClassInputs {
@@ -350,7 +355,12 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     nsSelMemo.set(sel.key, b);
     return b;
   };
-  return { classes, namespaceRange, selectable, podSelectorMatches, namespaceSelectorMatches, namespaceClasses };
+  const forgetMatches = () => {
+    podMemo.clear();
+    metOnce.clear();
+    nsSelMemo.clear();
+  };
+  return { classes, namespaceRange, selectable, podSelectorMatches, namespaceSelectorMatches, namespaceClasses, forgetMatches };
 }
 
 /**
