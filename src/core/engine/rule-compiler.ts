@@ -60,6 +60,7 @@ export class RuleCompiler {
     this.classesByAtom = undefined;
     this.multiAtomClasses = undefined;
     this.rangeClassMemo.clear();
+    this.atomMemo.clear();
   }
 
   /** Address atom -> ids of the classes with a pod IP in it, as flat arrays (built on first use). */
@@ -183,15 +184,60 @@ export class RuleCompiler {
     return b;
   }
 
-  /** Peers of an admin rule; `unmodelled` peers fail closed (match nothing for Allow, everything otherwise). */
-  adminRulePeers(rule: AdminRule): Bitset {
+  /**
+   * A NetworkPolicy rule's peers within a scope (all of them without one). A scope of external addresses
+   * alone (the audit's external parts) only needs the rule's ipBlock peers: a pod selector matches pod classes
+   * only, so it is not evaluated (nor memoised) for such a scope.
+   */
+  networkPolicyRulePeersWithin(policyNamespace: string, rule: NetworkPolicyRule, scope?: Bitset): Bitset {
+    if (!scope) return this.networkPolicyRulePeers(policyNamespace, rule);
+    if (rule.peers === null || !this.addressesOnly(scope)) return this.networkPolicyRulePeers(policyNamespace, rule).and(scope);
+    let b = Bitset.EMPTY;
+    for (const p of rule.peers) if (p.kind !== 'pods') b = b.or(this.externalAtoms([p.cidr], p.except));
+    return b.and(scope);
+  }
+
+  /** An admin rule's peers within a scope (all of them without one); for a scope of external addresses alone, as above. */
+  adminRulePeersWithin(rule: AdminRule, scope?: Bitset): Bitset {
+    if (!scope) return this.adminRulePeers(rule);
+    if (!this.addressesOnly(scope)) return this.adminRulePeers(rule).and(scope);
+    const atomsOf = (p: Exclude<AdminPeer, { kind: 'unmodelled' }>) =>
+      p.kind === 'namespaces' || p.kind === 'pods' ? Bitset.EMPTY : p.kind === 'networks' ? this.externalAtoms(p.cidrs, []) : this.adminPeer(p);
+    return this.adminRulePeers(rule, atomsOf).and(scope);
+  }
+
+  private readonly atomMemo = new Map<string, Bitset>();
+
+  /** The external atoms of CIDRs less exceptions, without the pod classes inside them (memoised). */
+  private externalAtoms(cidrs: readonly Cidr[], except: readonly Cidr[]): Bitset {
+    const key = `${cidrs.map((c) => c.text).join(',')}|${except.map((e) => e.text).join(',')}`;
+    let atoms = this.atomMemo.get(key);
+    if (atoms) return atoms;
+    atoms = Bitset.EMPTY;
+    for (const c of cidrs) atoms = atoms.or(this.addresses.rangeBits(c, this.classCount));
+    for (const e of except) atoms = atoms.andNot(this.addresses.rangeBits(e, this.classCount));
+    this.atomMemo.set(key, atoms);
+    return atoms;
+  }
+
+  /** Whether a set holds no pod class (only external address atoms). */
+  private addressesOnly(scope: Bitset): boolean {
+    const first = scope.nextSetBit(0);
+    return first < 0 || first >= this.classCount;
+  }
+
+  /**
+   * Peers of an admin rule; `unmodelled` peers fail closed (match nothing for Allow, everything otherwise).
+   * `peerOf` gives a peer's set (adminRulePeersWithin gives only what an address-only scope reads).
+   */
+  adminRulePeers(rule: AdminRule, peerOf: (peer: Exclude<AdminPeer, { kind: 'unmodelled' }>) => Bitset = (p) => this.adminPeer(p)): Bitset {
     let b = Bitset.EMPTY;
     for (const p of rule.peers) {
       if (p.kind === 'unmodelled') {
         if (rule.action !== 'Allow') return this.allPeers;
         continue;
       }
-      b = b.or(this.adminPeer(p));
+      b = b.or(peerOf(p));
     }
     return b;
   }

@@ -46,9 +46,6 @@ export function baselineDenied(
   return firstMatch(compiler, direction, baseline[direction], subjectNamedPorts, scope).deny;
 }
 
-/** A rule's peers within the scope of the evaluation (all of them when it has none). */
-const within = (peers: Bitset, scope: Bitset | undefined): Bitset => (scope ? peers.and(scope) : peers);
-
 /** Rules walked in order, each deciding what no earlier rule matched: the regions they Allow and Deny. */
 function firstMatch(
   compiler: RuleCompiler,
@@ -62,7 +59,7 @@ function firstMatch(
   let allow = AllowMap.EMPTY;
   let deny = AllowMap.EMPTY;
   for (const rule of rules) {
-    const fresh = compiler.ruleMap(within(compiler.adminRulePeers(rule), scope), rule.ports, direction, named).subtract(decided, space);
+    const fresh = compiler.ruleMap(compiler.adminRulePeersWithin(rule, scope), rule.ports, direction, named).subtract(decided, space);
     if (fresh.isEmpty) continue;
     if (rule.action === 'Allow') allow = allow.union(fresh, space);
     else if (rule.action === 'Deny') deny = deny.union(fresh, space);
@@ -93,7 +90,7 @@ export function effectiveAllowMap(
     const ruleMaps: AllowMap[] = [];
     for (const np of subject.networkPolicies) {
       for (const rule of np[direction]) {
-        ruleMaps.push(compiler.ruleMap(within(compiler.networkPolicyRulePeers(np.namespace, rule), scope), rule.ports, direction, subjectNamedPorts));
+        ruleMaps.push(compiler.ruleMap(compiler.networkPolicyRulePeersWithin(np.namespace, rule, scope), rule.ports, direction, subjectNamedPorts));
       }
     }
     const npAllow = AllowMap.unionAll(ruleMaps, space);
