@@ -77,7 +77,7 @@ describeWith('Chromium and poppler-utils', both(chromiumAvailability(), popplerA
     expect(one).toContain('Missing data.');
     expect(one).toContain('1 Oct 2026 06:00 UTC');
     // all of page one fits on page one; trends start on page 2
-    expect(one).toContain('Open findings by severity');
+    expect(one).toContain('Open findings');
     expect(one).toContain('CIS Kubernetes Benchmark 5.3.2');
     expect(one).not.toContain('Trends');
     expect(pageText(a4, 2)).toContain('Trends');
@@ -130,7 +130,7 @@ describeWith('Chromium and poppler-utils', both(chromiumAvailability(), popplerA
     const one = pageText(path.join(dir, 'report.pdf'), 1);
     expect(one).toContain('9 clusters');
     expect(one).toMatch(/5 without data/i);
-    expect(one).toContain('Open findings by severity');
+    expect(one).toContain('Open findings');
     expect(pageText(path.join(dir, 'report.pdf'), 2)).toMatch(/^\s*\S.*\n+\s*2 Trends/);
   });
 
