@@ -32,6 +32,25 @@ function environmentError(path: string, e: unknown): unknown {
 }
 
 /**
+ * Switches a connection to WAL mode, retrying while the file is busy. SQLite's busy handler does not cover
+ * every case here: when another process is switching a new file to WAL at the same moment, the pragma fails
+ * at once with SQLITE_BUSY (two concurrent first runs on a fresh store: about one in 20 failed so). It is
+ * retried with short pauses until `timeoutMs` has passed.
+ */
+export async function enableWal(db: { pragma(source: string): unknown }, timeoutMs: number, pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (let wait = 5; ; wait = Math.min(wait * 2, 250)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw e;
+      await pause(wait);
+    }
+  }
+}
+
+/**
  * Transactions on one file run one at a time within this process, across all its connections: a transaction
  * awaits between statements, and a second connection's BEGIN IMMEDIATE would otherwise block the event loop
  * in SQLite's busy wait while the first one, which holds the lock, can never resume to commit.
@@ -135,8 +154,9 @@ export async function openSqliteHistoryStore(path: string, options: SqliteStoreO
   }
   try {
     // busy_timeout first: switching to WAL needs a moment's lock that a concurrent opener may hold
-    db.pragma(`busy_timeout = ${Math.max(0, Math.round(options.busyTimeoutMs ?? 30_000))}`);
-    db.pragma('journal_mode = WAL');
+    const busyTimeoutMs = Math.max(0, Math.round(options.busyTimeoutMs ?? 30_000));
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
+    await enableWal(db, busyTimeoutMs);
     db.pragma('foreign_keys = ON');
     return await openSqlHistoryStore(new SqliteConnection(db, path, realpathSync(path)), options);
   } catch (e) {
