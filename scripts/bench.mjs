@@ -397,8 +397,8 @@ async function child(task, p) {
         const [r, ms] = await timed(`blocks (${name})`, () => {
           const base = m.engine.analysePolicies(m.model.buildClusterModel(snap).model, settings);
           const blocks = rb.reachBlocks(base);
-          // as blockConnectivityDiff does with blocks it builds: the side lets go of its build memos
-          m.engine.forgetBuildMemos(base);
+          // as blockConnectivityDiff does with blocks it builds: the side lets go of its memoised peer sets
+          base.compiler.forgetPeers();
           return { base, blocks };
         });
         return { ...r, ms };

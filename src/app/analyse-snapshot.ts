@@ -2,7 +2,7 @@
 import { diffAnalyses } from '../core/diff/analysis-diff.js';
 import { blockConnectivityDiff } from '../core/diff/block-connectivity-diff.js';
 import type { ConnectivityChange } from '../core/diff/connectivity-diff.js';
-import { analysePolicies, completeAnalysis, forgetBuildMemos, type ClusterAnalysis, type PolicyAnalysis } from '../core/engine/analyse-cluster.js';
+import { analysePolicies, completeAnalysis, type ClusterAnalysis, type PolicyAnalysis } from '../core/engine/analyse-cluster.js';
 import { blockWorkloadConnectivity, checkListingFits } from '../core/engine/block-connectivity.js';
 import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
@@ -58,7 +58,7 @@ export function listFromBlocks(facts: AllowSetFacts): { connectivity?: WorkloadC
     if (!(e instanceof EngineLimitError)) throw e;
     return { stoppedBy: e };
   } finally {
-    forgetBuildMemos(base);
+    base.compiler.forgetPeers();
   }
 }
 
@@ -82,6 +82,6 @@ export function connectivityChanges(before: PolicyAnalysis, after: PolicyAnalysi
   try {
     return blockConnectivityDiff(before, after, { onChunk: (done, total) => onProgress?.(`compared ${done} of ${total} changed workloads`) });
   } finally {
-    for (const base of [before, after]) forgetBuildMemos(base);
+    for (const base of [before, after]) base.compiler.forgetPeers();
   }
 }

@@ -2,7 +2,7 @@
  * Use case: analyse a snapshot and audit it; beyond the engine's limits, audit it from reach blocks, and past
  * their limit too, audit what the policies alone show.
  */
-import { completeAnalysis, forgetBuildMemos, type ClusterAnalysis } from '../core/engine/analyse-cluster.js';
+import { completeAnalysis, type ClusterAnalysis } from '../core/engine/analyse-cluster.js';
 import { EngineLimitError } from '../core/engine/engine-limit-error.js';
 import type { EngineSettings } from '../core/engine/engine-settings.js';
 import type { AuditSettings } from '../core/findings/audit-settings.js';
@@ -43,15 +43,15 @@ export function auditSnapshot(
     options.onProgress?.(`${snapshot.cluster}: beyond the engine's limits (${e.summary}); auditing from reach blocks`);
     try {
       const result = runBlockAudit({ ...common, analysis: base, stoppedBecause: reason });
-      // the checks are done: the result keeps the policy analysis (for coverage in drifts), not its build memos
-      forgetBuildMemos(base);
+      // the checks are done: the result keeps the policy analysis (for coverage in drifts), not its peer caches
+      base.compiler.forgetPeers();
       return { complete: false, fromBlocks: true, result, stoppedBy: e, problems };
     } catch (blockLimit) {
       if (!(blockLimit instanceof EngineLimitError)) throw blockLimit;
       reason += ` The audit from reach blocks stopped too: ${engineLimitReason(blockLimit)}`;
     }
     const result = runPolicyAudit({ ...common, analysis: base, stoppedBecause: reason });
-    forgetBuildMemos(base);
+    base.compiler.forgetPeers();
     return { complete: false, fromBlocks: false, result, stoppedBy: e, problems };
   }
 }

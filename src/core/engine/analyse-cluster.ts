@@ -65,15 +65,6 @@ export interface ClusterAnalysis extends PolicyAnalysis {
   readonly reach: readonly AllowMap[];
 }
 
-/**
- * Drops what a policy analysis memoises while rules are built — peer sets and selector matches, rebuilt on
- * demand — for a caller that keeps the analysis afterwards (W3 at 100k pods: ~450 MB of cluster-wide bitsets).
- */
-export function forgetBuildMemos(base: PolicyAnalysis): void {
-  base.compiler.forgetPeers();
-  base.index.forgetMatches();
-}
-
 /** Whether the engine's allow sets and reach were computed (a policy analysis alone stops before them). */
 export function isCompleteAnalysis(a: PolicyAnalysis): a is ClusterAnalysis {
   return 'reach' in a;

@@ -53,11 +53,6 @@ export interface ClassIndex {
   namespaceSelectorMatches(sel: LabelSelector): Bitset;
   /** Selectable classes of one namespace. */
   namespaceClasses(ns: string): Bitset;
-  /**
-   * Drops the memoised selector matches (rebuilt on demand): a W3-sized cluster's are ~250 MB of cluster-wide
-   * bitsets, needed while rules are built, not by a caller that keeps the analysis afterwards.
-   */
-  forgetMatches(): void;
 }
 
 export interface ClassInputs {
@@ -355,12 +350,7 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     nsSelMemo.set(sel.key, b);
     return b;
   };
-  const forgetMatches = () => {
-    podMemo.clear();
-    metOnce.clear();
-    nsSelMemo.clear();
-  };
-  return { classes, namespaceRange, selectable, podSelectorMatches, namespaceSelectorMatches, namespaceClasses, forgetMatches };
+  return { classes, namespaceRange, selectable, podSelectorMatches, namespaceSelectorMatches, namespaceClasses };
 }
 
 /**
