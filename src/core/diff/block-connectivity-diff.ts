@@ -45,7 +45,7 @@ export interface BlockDiffOptions {
 /** Workload pairs and external ranges whose connections differ, as diffConnectivity lists them. */
 export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnalysis, options: BlockDiffOptions = {}): ConnectivityChange[] {
   const changed = options.changed ?? changedWorkloads(before, after);
-  // one side's blocks at a time, each analysis letting go of the peer sets its rules were built from (~370 MB at W3)
+  // one side's blocks at a time, each analysis letting go of the peer sets its rules were built from (~290 MB at W3)
   const blocksOf = (base: PolicyAnalysis, given: ReachBlocks | undefined) => {
     const blocks = given ?? reachBlocks(base);
     base.compiler.forgetPeers();
