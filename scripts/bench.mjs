@@ -217,6 +217,18 @@ function severityCounts(findings) {
   return out;
 }
 
+/** What a diff's changes amount to (never the pairs themselves). */
+function changeCounts(changes) {
+  const count = (t) => changes.filter((c) => c.type === t).length;
+  return {
+    changes: changes.length,
+    fromWorkloadsAddedOrRemoved: changes.filter((c) => c.workloadChange).length,
+    added: count('added'),
+    removed: count('removed'),
+    changed: count('changed'),
+  };
+}
+
 async function child(task, p) {
   const mark = (phase) => process.stderr.write(`@@phase ${phase}\n`);
   const m = await modules();
@@ -306,15 +318,7 @@ async function child(task, p) {
       const [after, analyseAfterMs] = await timed('analyse-mutated', () => analyse(afterSnap));
       const [changes, ms] = await timed('diffAnalyses', () => m.diff.diffAnalyses(before, after));
       out.ms = ms;
-      const count = (t) => changes.filter((c) => c.type === t).length;
-      out.extra = {
-        analyseMutatedMs: analyseAfterMs,
-        changes: changes.length,
-        fromWorkloadsAddedOrRemoved: changes.filter((c) => c.workloadChange).length,
-        added: count('added'),
-        removed: count('removed'),
-        changed: count('changed'),
-      };
+      out.extra = { analyseMutatedMs: analyseAfterMs, ...changeCounts(changes) };
       break;
     }
     case 'audit': {
@@ -408,7 +412,6 @@ async function child(task, p) {
       const [changed, changedMs] = await timed('changedWorkloads', () => cw.changedWorkloads(before.base, after.base));
       const [changes, diffMs] = await timed('blockConnectivityDiff', () => bd.blockConnectivityDiff(before.base, after.base, { changed, blocks: [before.blocks, after.blocks] }));
       out.ms = changedMs + diffMs;
-      const count = (t) => changes.filter((c) => c.type === t).length;
       out.extra = {
         sideMs: [before.ms, after.ms],
         changedWorkloadsMs: changedMs,
@@ -416,11 +419,7 @@ async function child(task, p) {
         workloads: new Set(before.base.classes.flatMap((c) => c.workloads)).size,
         changedAsSource: changed.sources.size,
         changedAsDestination: changed.destinations.size,
-        changes: changes.length,
-        fromWorkloadsAddedOrRemoved: changes.filter((c) => c.workloadChange).length,
-        added: count('added'),
-        removed: count('removed'),
-        changed: count('changed'),
+        ...changeCounts(changes),
       };
       break;
     }

@@ -173,6 +173,13 @@ export function randomEdit(content: SnapshotContent, seed: number, kind: EditKin
     pods[i] = f(pods[i]!);
   };
   const donorSpec = (list: readonly SnapshotPolicy[]) => (list.length ? r.pick(list).spec : undefined);
+  /** One policy of `list` gets the spec of one of the donor's. */
+  const respec = (list: SnapshotPolicy[], donors: readonly SnapshotPolicy[]) => {
+    const spec = donorSpec(donors);
+    if (!list.length || !spec) return;
+    const i = r.int(list.length);
+    list[i] = { ...list[i]!, spec };
+  };
   let namespaces = content.namespaces;
   let nodes = content.nodes;
   let baseline = content.baselineAdminNetworkPolicies;
@@ -205,14 +212,9 @@ export function randomEdit(content: SnapshotContent, seed: number, kind: EditKin
       namespaces = namespaces.map((n, j) => (j === i ? { ...n, labels: r.chance(0.5) ? {} : { team: r.pick(['red', 'blue', 'green']) } } : n));
       break;
     }
-    case 'NetworkPolicy edited': {
-      const spec = donorSpec(donor.networkPolicies);
-      if (nps.length && spec) {
-        const i = r.int(nps.length);
-        nps[i] = { ...nps[i]!, spec };
-      }
+    case 'NetworkPolicy edited':
+      respec(nps, donor.networkPolicies);
       break;
-    }
     case 'NetworkPolicy added': {
       const spec = donorSpec(donor.networkPolicies);
       if (spec) nps.push({ namespace: r.pick(NS), name: `added-${seed}`, spec });
@@ -221,14 +223,9 @@ export function randomEdit(content: SnapshotContent, seed: number, kind: EditKin
     case 'NetworkPolicy removed':
       if (nps.length) nps.splice(r.int(nps.length), 1);
       break;
-    case 'AdminNetworkPolicy edited': {
-      const spec = donorSpec(donor.adminNetworkPolicies);
-      if (anps.length && spec) {
-        const i = r.int(anps.length);
-        anps[i] = { ...anps[i]!, spec };
-      }
+    case 'AdminNetworkPolicy edited':
+      respec(anps, donor.adminNetworkPolicies);
       break;
-    }
     case 'AdminNetworkPolicy added or removed': {
       const spec = donorSpec(donor.adminNetworkPolicies);
       if (anps.length && r.chance(0.5)) anps.splice(r.int(anps.length), 1);

@@ -12,7 +12,7 @@
  * million connected pairs. The changes themselves are the output, bounded by the listing's limit
  * (ConnectionListLimitError). Pure: no I/O.
  */
-import { type PolicyAnalysis } from '../engine/analyse-cluster.js';
+import type { PolicyAnalysis } from '../engine/analyse-cluster.js';
 import { Bitset } from '../engine/bitset.js';
 import { ConnectionListLimitError, CELLS_PER_LISTED_PAIR } from '../engine/block-connectivity.js';
 import { BlockPorts } from '../engine/block-ports.js';
@@ -70,10 +70,10 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
   for (let u = 0; u < W; u++) if (changedAs[u]) changedList.push(u);
 
   const canonical = new CanonicalPorts();
-  const gids = sides.map((s) => {
+  // a side's port-set ids (-1: none) as canonical numbers, comparable across the sides
+  const [gb, ga] = sides.map((s) => {
     const g = canonical.from(s.space);
-    const memo: number[] = [];
-    return (id: number) => (id < 0 ? 0 : (memo[id] ??= g(id)));
+    return (id: number) => (id < 0 ? 0 : g(id));
   });
   const workloadChange = workloadChangeOf(sides[0].present, sides[1].present);
   const limit = before.settings.maxPairCells ?? DEFAULT_MAX_PAIR_CELLS;
@@ -87,6 +87,13 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
     changes.push({ type, src: keys[src]!, dst: keys[dst]!, before: bc, after: ac, ...(wc ? { workloadChange: wc } : {}) });
     if (changes.length * CELLS_PER_LISTED_PAIR > limit) throw new ConnectionListLimitError(changes.length, limit, false, 'changes');
   };
+  /** One cell of both sides' rows (this side's ids, -1 for none). */
+  const compare = (src: number, dst: number, b: number, a: number) => {
+    if (b === -1 && a === -1) return;
+    const cb = gb!(b);
+    const ca = ga!(a);
+    if (cb !== ca) push(src, dst, cb, ca);
+  };
 
   const chunkSize = Math.max(1, Math.floor((options.chunkCells ?? 2_000_000) / Math.max(1, W)));
   const pos = new Int32Array(W).fill(-1);
@@ -95,36 +102,20 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
     const C = chunk.length;
     chunk.forEach((u, i) => (pos[u] = i));
     const [rb, ra] = sides.map((s) => s.rows(chunk, pos, changedAs));
-    const [gb, ga] = gids;
     // outgoing rows of the chunk's changed sources: to every workload
     for (let i = 0; i < C; i++) {
       const src = chunk[i]!;
       if (!(changedAs[src]! & OUT)) continue;
       const row = i * W;
-      for (let dst = 0; dst < W; dst++) {
-        if (dst === src) continue;
-        const b = rb!.out[row + dst]!;
-        const a = ra!.out[row + dst]!;
-        if (b === -1 && a === -1) continue;
-        const cb = gb!(b);
-        const ca = ga!(a);
-        if (cb !== ca) push(src, dst, cb, ca);
-      }
+      for (let dst = 0; dst < W; dst++) if (dst !== src) compare(src, dst, rb!.out[row + dst]!, ra!.out[row + dst]!);
     }
     // incoming rows of the chunk's changed destinations: from every workload not changed as a source (the
     // outgoing rows hold the others)
     for (let src = 0; src < W; src++) {
       if (changedAs[src]! & OUT) continue;
       const row = src * C;
-      for (let i = 0; i < C; i++) {
-        if (chunk[i] === src) continue; // a workload's traffic to itself is not listed
-        const b = rb!.into[row + i]!;
-        const a = ra!.into[row + i]!;
-        if (b === -1 && a === -1) continue;
-        const cb = gb!(b);
-        const ca = ga!(a);
-        if (cb !== ca) push(src, chunk[i]!, cb, ca);
-      }
+      // a workload's traffic to itself is not listed
+      for (let i = 0; i < C; i++) if (chunk[i] !== src) compare(src, chunk[i]!, rb!.into[row + i]!, ra!.into[row + i]!);
     }
     for (const u of chunk) pos[u] = -1;
     options.onChunk?.(Math.min(from + chunkSize, changedList.length), changedList.length);
@@ -222,7 +213,10 @@ class DiffSide {
     // each source workload once per block, however many of its classes the block holds
     const stamp = new Int32Array(W).fill(-1);
     let visit = 0;
-    /** Adds destination class y's workloads (those passing `keep`, as `as(d)`) with the ports of the block's table. */
+    /**
+     * Adds the workloads of a set of destination classes, with the ports the block's table gives each class:
+     * all of them as union numbers (`out`), or only the chunk's changed destinations, as chunk positions (`into`).
+     */
     const addDestinations = (set: Bitset, table: Int32Array, e: number, i: number, intoChunk: boolean) => {
       const words = set.words;
       for (let w = 0; w < words.length; w++) {

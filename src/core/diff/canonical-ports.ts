@@ -21,14 +21,10 @@ export class CanonicalPorts {
     return id;
   }
 
-  /** A translator from one analysis's port-set ids (memoised). */
+  /** A translator from one analysis's port-set ids (memoised by id: ids are small dense numbers). */
   from(space: PortSpace): (id: PortSetId) => number {
-    const memo = new Map<PortSetId, number>();
-    return (id) => {
-      let g = memo.get(id);
-      if (g === undefined) memo.set(id, (g = id === space.none ? 0 : this.intern(space.toConnectionSet(id))));
-      return g;
-    };
+    const memo: number[] = [];
+    return (id) => (memo[id] ??= id === space.none ? 0 : this.intern(space.toConnectionSet(id)));
   }
 
   union(a: number, b: number): number {

@@ -13,7 +13,7 @@ import { selectorMatches, type LabelSelector } from '../model/label-selector.js'
 import type { Snapshot, SnapshotPolicy } from '../model/snapshot.js';
 import { diffAnalyses } from './analysis-diff.js';
 import { blockConnectivityDiff } from './block-connectivity-diff.js';
-import { type PolicyAnalysis } from '../engine/analyse-cluster.js';
+import type { PolicyAnalysis } from '../engine/analyse-cluster.js';
 import { EngineLimitError } from '../engine/engine-limit-error.js';
 import { diffConnectivity, type ConnectivityChange } from './connectivity-diff.js';
 import { workloadConnectivity, type WorkloadConnectivity } from '../engine/workload-connectivity.js';

@@ -62,7 +62,7 @@ export class BlockPorts {
 
   /** Whether both specs leave a common port on destination class y (memoised per spec pair and bindings). */
   private connects(e: number, i: number, y: number): boolean {
-    const index = (this.bindingIndex ??= this.indexBindings());
+    const index = this.denseBindings();
     const b = index.of[y]!;
     const row = (this.verdicts[e] ??= []);
     const cached = (row[i] ??= new Int8Array(index.count).fill(-1));

@@ -109,9 +109,7 @@ export class RuleCompiler {
    * A block over the whole pod range is met in every namespace and costs one pass over its classes in all.
    */
   private addressPeers(cidrs: readonly Cidr[], except: readonly Cidr[], pods: 'all' | 'hostNetwork'): Bitset {
-    let atoms = Bitset.EMPTY;
-    for (const c of cidrs) atoms = atoms.or(this.addresses.rangeBits(c, this.classCount));
-    for (const e of except) atoms = atoms.andNot(this.addresses.rangeBits(e, this.classCount));
+    const atoms = this.externalAtoms(cidrs, except);
     if (atoms.isEmpty) return atoms;
     let classes = cidrs.length === 1 ? this.classesInRange(cidrs[0]!).bits : Bitset.union(cidrs.map((c) => this.classesInRange(c).bits));
     if (except.length && !classes.isEmpty) {
