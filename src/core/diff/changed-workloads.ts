@@ -20,7 +20,8 @@
 import type { PolicyAnalysis } from '../engine/analyse-cluster.js';
 import { ClassWorkloads } from '../engine/workload-peers.js';
 import { canonicalJson } from '../model/canonical-json.js';
-import { podWorkloadKey, type PodModel } from '../model/cluster-model.js';
+import type { PodModel } from '../model/cluster-model.js';
+import { workloadKey } from '../model/workload.js';
 import type { AdminPolicyModel } from '../model/admin-network-policy.js';
 import type { NetworkPolicyModel } from '../model/network-policy.js';
 
@@ -50,11 +51,8 @@ export function changedWorkloads(before: PolicyAnalysis, after: PolicyAnalysis):
     labelKeys: new Set([...before.referencedLabelValues.keys(), ...after.referencedLabelValues.keys()]),
     portNames: new Set([...portNamesOf(before), ...portNamesOf(after)]),
   };
-  const looksB = workloadLooks(before, seen);
-  const looksA = workloadLooks(after, seen);
   const changed: Record<Direction, Set<string>> = { egress: new Set(), ingress: new Set() };
-  for (const w of new Set([...looksB.keys(), ...looksA.keys()])) {
-    if (looksB.get(w) === looksA.get(w)) continue;
+  for (const w of lookChangedWorkloads(before, after, seen)) {
     changed.egress.add(w);
     changed.ingress.add(w);
   }
@@ -112,26 +110,136 @@ interface Seen {
   readonly portNames: ReadonlySet<string>;
 }
 
-/** Per workload, everything a policy can see of its pods (each distinct pod view once), as one text. */
-function workloadLooks(base: PolicyAnalysis, seen: Seen): Map<string, string> {
-  const pods = new Map<string, Set<string>>();
-  const namespaceLabels = new Map<string, string>();
-  const nodes = new Map(base.model.nodes.map((n) => [n.name, `${labelsText(n.labels)}\u0002${n.addresses.join(',')}`]));
-  const { pods: all } = base.model;
-  for (let i = 0; i < all.length; i++) {
-    const pod = all[i]!;
-    const key = podWorkloadKey(pod);
-    let views = pods.get(key);
-    if (!views) pods.set(key, (views = new Set()));
-    views.add(podLook(pod, seen, nodes));
-    if (!namespaceLabels.has(pod.namespace)) namespaceLabels.set(pod.namespace, labelsText(base.model.namespaces.get(pod.namespace)?.labels ?? {}));
-  }
-  const out = new Map<string, string>();
-  for (const [key, views] of pods) {
-    const ns = key.slice(0, key.indexOf('/'));
-    out.set(key, `${namespaceLabels.get(ns)}\n${[...views].sort().join('\n')}`);
+/** A side's pods grouped by workload: namespace -> kind -> name -> pods (no key string built per pod). */
+type PodsByWorkload = Map<string, Map<string, Map<string, PodModel[]>>>;
+
+function podsByWorkload(base: PolicyAnalysis): PodsByWorkload {
+  const out: PodsByWorkload = new Map();
+  const { pods } = base.model;
+  for (let i = 0; i < pods.length; i++) {
+    const pod = pods[i]!;
+    let kinds = out.get(pod.namespace);
+    if (!kinds) out.set(pod.namespace, (kinds = new Map()));
+    let names = kinds.get(pod.workload.kind);
+    if (!names) kinds.set(pod.workload.kind, (names = new Map()));
+    const list = names.get(pod.workload.name);
+    if (list) list.push(pod);
+    else names.set(pod.workload.name, [pod]);
   }
   return out;
+}
+
+/** One side's view of what policies see beyond the pod itself: its namespace's labels and the nodes. */
+interface SideView {
+  readonly namespaceLabels: (ns: string) => string;
+  readonly node: (name: string) => string;
+}
+
+function sideView(base: PolicyAnalysis): SideView {
+  const nodes = new Map(base.model.nodes.map((n) => [n.name, `${labelsText(n.labels)}\u0002${n.addresses.join(',')}`]));
+  return {
+    namespaceLabels: (ns) => labelsText(base.model.namespaces.get(ns)?.labels ?? {}),
+    node: (name) => nodes.get(name) ?? '',
+  };
+}
+
+/**
+ * Workloads whose pods look different to some policy on the two sides (or that exist on one side only): a
+ * workload looks the same when its namespace's labels are the same and the sets of its pods' looks are equal.
+ * Pods are compared pairwise first (a workload's pods usually come in the same order on both sides, and equal
+ * looks pod by pod mean equal sets); only a workload whose pods do not pair up that way has its looks built
+ * as texts and compared as sets.
+ */
+function lookChangedWorkloads(before: PolicyAnalysis, after: PolicyAnalysis, seen: Seen): string[] {
+  const pb = podsByWorkload(before);
+  const pa = podsByWorkload(after);
+  const vb = sideView(before);
+  const va = sideView(after);
+  const out: string[] = [];
+  const all = (kinds: ReadonlyMap<string, ReadonlyMap<string, readonly PodModel[]>>, namespace: string) => {
+    for (const [kind, names] of kinds) for (const name of names.keys()) out.push(workloadKey({ namespace, kind, name }));
+  };
+  for (const [namespace, kindsB] of pb) {
+    const kindsA = pa.get(namespace);
+    if (!kindsA || vb.namespaceLabels(namespace) !== va.namespaceLabels(namespace)) {
+      all(kindsB, namespace);
+      continue;
+    }
+    for (const [kind, namesB] of kindsB) {
+      const namesA = kindsA.get(kind);
+      for (const [name, podsB] of namesB) {
+        const podsA = namesA?.get(name);
+        if (!podsA || !sameLooks(podsB, podsA, seen, vb, va)) out.push(workloadKey({ namespace, kind, name }));
+      }
+    }
+  }
+  // workloads on the after side only
+  for (const [namespace, kindsA] of pa) {
+    const kindsB = pb.get(namespace);
+    if (!kindsB) {
+      all(kindsA, namespace);
+      continue;
+    }
+    for (const [kind, namesA] of kindsA) {
+      const namesB = kindsB.get(kind);
+      for (const name of namesA.keys()) if (!namesB?.has(name)) out.push(workloadKey({ namespace, kind, name }));
+    }
+  }
+  return out;
+}
+
+/** Whether two lists of one workload's pods hold the same set of looks. */
+function sameLooks(b: readonly PodModel[], a: readonly PodModel[], seen: Seen, vb: SideView, va: SideView): boolean {
+  if (b.length === a.length) {
+    let paired = true;
+    for (let i = 0; i < b.length && paired; i++) paired = b[i]!.name === a[i]!.name && samePodLook(b[i]!, a[i]!, seen, vb, va);
+    if (paired) return true;
+  }
+  const looks = (pods: readonly PodModel[], v: SideView) => [...new Set(pods.map((p) => podLook(p, seen, v)))].sort().join('\n');
+  return looks(b, vb) === looks(a, va);
+}
+
+/** podLook(b) === podLook(a), without building either text. */
+function samePodLook(b: PodModel, a: PodModel, seen: Seen, vb: SideView, va: SideView): boolean {
+  if (b.hostNetwork !== a.hostNetwork) return false;
+  if (!sameSeenLabels(b.labels, a.labels, seen.labelKeys)) return false;
+  if (!sameSeenPorts(b.ports, a.ports, seen.portNames)) return false;
+  if ((seen.ipsMatter || b.hostNetwork) && b.ips.join(',') !== a.ips.join(',')) return false;
+  if (b.hostNetwork && (b.nodeName ? vb.node(b.nodeName) : '') !== (a.nodeName ? va.node(a.nodeName) : '')) return false;
+  return true;
+}
+
+/** labelsText(b, keys) === labelsText(a, keys): the same seen keys in the same order, with the same values. */
+function sameSeenLabels(b: Readonly<Record<string, string>>, a: Readonly<Record<string, string>>, keys: ReadonlySet<string>): boolean {
+  if (b === a) return true;
+  const kb = Object.keys(b);
+  const ka = Object.keys(a);
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < kb.length && !keys.has(kb[i]!)) i++;
+    while (j < ka.length && !keys.has(ka[j]!)) j++;
+    if (i === kb.length || j === ka.length) return i === kb.length && j === ka.length;
+    if (kb[i] !== ka[j] || b[kb[i]!] !== a[ka[j]!]) return false;
+    i++;
+    j++;
+  }
+}
+
+/** The named ports policies name, in order, are the same (name, number, protocol). */
+function sameSeenPorts(b: PodModel['ports'], a: PodModel['ports'], names: ReadonlySet<string>): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < b.length && !(b[i]!.name !== undefined && names.has(b[i]!.name!))) i++;
+    while (j < a.length && !(a[j]!.name !== undefined && names.has(a[j]!.name!))) j++;
+    if (i === b.length || j === a.length) return i === b.length && j === a.length;
+    const x = b[i]!;
+    const y = a[j]!;
+    if (x.name !== y.name || x.port !== y.port || x.protocol !== y.protocol) return false;
+    i++;
+    j++;
+  }
 }
 
 /**
@@ -144,11 +252,12 @@ function labelsText(labels: Readonly<Record<string, string>>, keys?: ReadonlySet
   return text;
 }
 
-function podLook(pod: PodModel, seen: Seen, nodes: ReadonlyMap<string, string>): string {
+/** Everything a policy can see of a pod (bar its namespace's labels), as one text. */
+function podLook(pod: PodModel, seen: Seen, v: SideView): string {
   let ports = '';
   for (const p of pod.ports) if (p.name !== undefined && seen.portNames.has(p.name)) ports += `${p.name}/${p.port}/${p.protocol},`;
   const ips = seen.ipsMatter || pod.hostNetwork ? pod.ips.join(',') : '';
-  const node = pod.hostNetwork && pod.nodeName ? (nodes.get(pod.nodeName) ?? '') : '';
+  const node = pod.hostNetwork && pod.nodeName ? v.node(pod.nodeName) : '';
   return `${labelsText(pod.labels, seen.labelKeys)}\u0002${ports}\u0002${pod.hostNetwork ? 1 : 0}\u0002${ips}\u0002${node}`;
 }
 
