@@ -1,6 +1,7 @@
 /** CLI options for the behaviour the spec leaves to the network plugin (see docs/semantics.md). */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_ENGINE_SETTINGS, DEFAULT_MAX_CLASSES, DEFAULT_MAX_PAIR_CELLS, type EngineSettings } from '../core/engine/engine-settings.js';
+import type { PeerSetForm } from '../core/engine/run-set.js';
 
 export function addEngineOptions(cmd: Command): Command {
   return cmd
@@ -27,6 +28,10 @@ export function addEngineOptions(cmd: Command): Command {
         '--max-pair-cells <n>',
         `most class-pair cells the allow maps and pod-to-pod reach may span (about 125 MB per 1e9); beyond it the analysis stops with an explanation (default ${DEFAULT_MAX_PAIR_CELLS})`,
       ).argParser(wholeNumber('cells')),
+    )
+    .addOption(
+      // a representation, not a behaviour: for the test suite to run the corpus through both forms (run-set.ts)
+      new Option('--peer-sets <form>', 'how reach rules store their peer classes beyond the class cap (testing aid)').choices(['auto', 'runs', 'words']).hideHelp(),
     );
 }
 
@@ -45,6 +50,7 @@ export function engineSettingsFrom(opts: Record<string, unknown>): EngineSetting
     ipFamilies: (opts['ipFamilies'] as EngineSettings['ipFamilies']) ?? DEFAULT_ENGINE_SETTINGS.ipFamilies,
     ...(typeof opts['maxClasses'] === 'number' ? { maxClasses: opts['maxClasses'] } : {}),
     ...(typeof opts['maxPairCells'] === 'number' ? { maxPairCells: opts['maxPairCells'] } : {}),
+    ...(typeof opts['peerSets'] === 'string' ? { peerSets: opts['peerSets'] as PeerSetForm } : {}),
   };
 }
 

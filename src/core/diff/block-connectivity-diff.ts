@@ -254,12 +254,12 @@ class DiffSide {
       const es = ports.specOf(rule);
       for (let k = this.egressStart[e]!; k < this.egressStart[e + 1]!; k++) {
         const ingress = blocks.ingressRules[blocks.ingressRuleOf(k)]!;
-        if (!mine.intersects(ingress.peers)) continue;
+        if (!ingress.peers.intersects(mine)) continue;
         const is = ports.specOf(ingress);
         addDestinations(blocks.destinations(k), ports.portsTable(es, is), es, is, false);
         if (count) {
           visit++;
-          mine.and(ingress.peers).forEach((x) => {
+          ingress.peers.and(mine).forEach((x) => {
             for (let j = start[x]!; j < start[x + 1]!; j++) {
               const src = toUnion[flat[j]!]!;
               const at = pos[src]!;
@@ -287,9 +287,9 @@ class DiffSide {
       for (let n = this.ingressStart[i]!; n < this.ingressStart[i + 1]!; n++) {
         const k = this.byIngress[n]!;
         const egress = blocks.egressRules[blocks.egressRuleOf(k)]!;
-        if (!mine.intersects(egress.peers)) continue;
+        if (!egress.peers.intersects(mine)) continue;
         const es = ports.specOf(egress);
-        addDestinations(mine.and(egress.peers), ports.portsTable(es, is), es, is, true);
+        addDestinations(egress.peers.and(mine), ports.portsTable(es, is), es, is, true);
         if (count) {
           visit++;
           blocks.sources(k).forEach((x) => {

@@ -150,6 +150,11 @@ export class Bitset {
     return Bitset.fromWords(this.offset, out);
   }
 
+  /** Whether every bit of o is in this set (o.isSubsetOf(this): the form a RunSet answers too). */
+  contains(o: Bitset): boolean {
+    return o.isSubsetOf(this);
+  }
+
   /** Whether every bit of this set is in o. */
   isSubsetOf(o: Bitset): boolean {
     const end = this.offset + this.words.length;

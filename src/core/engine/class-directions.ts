@@ -186,7 +186,7 @@ type PortsOn = (rule: ReachRule, peer: number) => number;
 /** Whether a class's pieces allow every pod peer every port. */
 function podPartFull(pieces: readonly ReachRule[], N: number, allClasses: Bitset, space: PortSpace, portsOn: PortsOn): boolean {
   // one piece over every class and port (an unisolated class, an allow-all rule) settles it
-  if (pieces.some((r) => (r.ports === null || r.ports === space.all) && r.minus === space.none && allClasses.isSubsetOf(r.peers))) return true;
+  if (pieces.some((r) => (r.ports === null || r.ports === space.all) && r.minus === space.none && r.peers.contains(allClasses))) return true;
   if (!pieces.length) return false;
   // otherwise every peer's ports, piece by piece (rare: only when the external part is everything too)
   for (let y = 0; y < N; y++) {

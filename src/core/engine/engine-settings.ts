@@ -1,3 +1,5 @@
+import type { PeerSetForm } from './run-set.js';
+
 /** Behaviour the Kubernetes spec leaves to the network plugin: explicit settings, never hidden guesses. */
 
 export interface EngineSettings {
@@ -33,6 +35,12 @@ export interface EngineSettings {
    * CellLimitExceededError (see cell-budget.ts) instead of running for minutes and out of memory.
    */
   readonly maxPairCells?: number;
+  /**
+   * A representation, not a semantic choice: how reach rules keep their peer classes beyond the class cap
+   * (run-set.ts). `auto` (default): as runs where that takes at most half the memory; `runs`/`words`: always
+   * that form, for tests to cover both paths at small scale (results are the same either way).
+   */
+  readonly peerSets?: PeerSetForm;
 }
 
 export const DEFAULT_MAX_CLASSES = 20_000;

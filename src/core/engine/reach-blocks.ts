@@ -14,6 +14,7 @@
 import { AllowMap, type AllowSegment } from './allow-map.js';
 import { Bitset } from './bitset.js';
 import { BlockPorts } from './block-ports.js';
+import { peerSet, RunSet, type PeerSet } from './run-set.js';
 import type { PolicyAnalysis } from './analyse-cluster.js';
 import type { NamedPortBinding } from './pod-classes.js';
 import type { Direction } from './rule-compiler.js';
@@ -29,8 +30,11 @@ export type RulePorts = readonly PolicyPort[] | null | PortSetId;
 export interface ReachRule {
   /** Classes the rule applies to. */
   readonly subjects: Bitset;
-  /** Peer classes it allows (external peers play no part in pod-to-pod reach). */
-  readonly peers: Bitset;
+  /**
+   * Peer classes it allows (external peers play no part in pod-to-pod reach): as runs when that is at most
+   * half the memory (run-set.ts; the form the engine settings' `peerSets` asks for).
+   */
+  readonly peers: PeerSet;
   /** Its ports: as written (named entries resolve on the destination), or already resolved (admin-tier pieces). */
   readonly ports: RulePorts;
   /** Ports an admin tier decided for these peers before the NetworkPolicy tier: taken out after resolving. */
@@ -80,14 +84,14 @@ export class ReachBlocks {
   sources(k: number): Bitset {
     const e = this.egressRules[this.egressRuleOf(k)]!;
     const i = this.ingressRules[this.ingressRuleOf(k)]!;
-    return e.subjects.isSubsetOf(i.peers) ? e.subjects : e.subjects.and(i.peers);
+    return i.peers.contains(e.subjects) ? e.subjects : i.peers.and(e.subjects);
   }
 
   /** Block k's destinations before ports: its ingress rule's subjects the egress rule reaches (those subjects when all are). */
   destinations(k: number): Bitset {
     const e = this.egressRules[this.egressRuleOf(k)]!;
     const i = this.ingressRules[this.ingressRuleOf(k)]!;
-    return i.subjects.isSubsetOf(e.peers) ? i.subjects : e.peers.and(i.subjects);
+    return e.peers.contains(i.subjects) ? i.subjects : e.peers.and(i.subjects);
   }
 
   block(k: number): ReachBlock {
@@ -112,7 +116,8 @@ export function directionRules(base: PolicyAnalysis, direction: Direction): Reac
   const all = compiler.allClasses;
   // peer bits below N are classes, the rest external address atoms
   const N = classes.length;
-  const rules: ReachRule[] = [];
+  // built over plain bitsets (the compiler's, shared between rules), each stored in its compact form once at the end
+  const rules: (ReachRule & { readonly peers: Bitset })[] = [];
   // classes an admin tier applies to, grouped by their admin policies and whether NetworkPolicies isolate them
   // (and, when an admin rule of the group names a port, for ingress by their bindings: ingress names resolve
   // on the subject); each group's NetworkPolicies are then met once per policy, not once per combination
@@ -183,7 +188,13 @@ export function directionRules(base: PolicyAnalysis, direction: Direction): Reac
       cut(members, all, space.all, `${id}:unisolated`);
     }
   }
-  return rules;
+  const compact = new Map<Bitset, PeerSet>();
+  const form = base.settings.peerSets ?? 'auto';
+  return rules.map((r) => {
+    let peers = compact.get(r.peers);
+    if (!peers) compact.set(r.peers, (peers = peerSet(r.peers, form)));
+    return peers === r.peers ? r : { ...r, peers };
+  });
 }
 
 /**
@@ -203,9 +214,20 @@ export function reachBlocks(
   /** Namespaces with a class in a set, each once. */
   const seen = new Int32Array(nsCount);
   let calls = 0;
-  const namespacesOf = (set: Bitset): number[] => {
+  const namespacesOf = (set: PeerSet): number[] => {
     const stamp = ++calls;
     const out: number[] = [];
+    if (set instanceof RunSet) {
+      // classes are numbered namespace by namespace: a run's namespaces are those of its ends and all between
+      set.forEachRun((first, end) => {
+        for (let ns = nsOfClass[first]!; ns <= nsOfClass[end - 1]!; ns++) {
+          if (seen[ns] === stamp) continue;
+          seen[ns] = stamp;
+          out.push(ns);
+        }
+      });
+      return out;
+    }
     const words = set.words;
     for (let w = 0; w < words.length; w++) {
       let word = words[w]!;

@@ -38,15 +38,16 @@ describe('reach blocks', () => {
     const failures: string[] = [];
     for await (const { name, snapshot } of conformanceSnapshots()) {
       if (snapshot.adminNetworkPolicies.length || snapshot.baselineAdminNetworkPolicies.length) withAdmin++;
-      for (const ipBlockPods of ['ignore', 'match'] as const) {
-        const r = compare(snapshot, { ...DEFAULT_ENGINE_SETTINGS, ipBlockPods });
-        if (r.differing.length) failures.push(`${name} (${ipBlockPods}): rows ${r.differing.slice(0, 5).join(', ')} differ`);
+      // the rules' peers as runs and as words (the default picks per set; these small sets would stay words)
+      for (const [ipBlockPods, peerSets] of [['ignore', 'runs'], ['match', 'words'], ['match', 'runs']] as const) {
+        const r = compare(snapshot, { ...DEFAULT_ENGINE_SETTINGS, ipBlockPods, peerSets });
+        if (r.differing.length) failures.push(`${name} (${ipBlockPods}, ${peerSets}): rows ${r.differing.slice(0, 5).join(', ')} differ`);
         compared++;
         pairs += r.pairs;
       }
     }
     expect(failures).toEqual([]);
-    expect(compared).toBeGreaterThan(300);
+    expect(compared).toBeGreaterThan(450);
     expect(withAdmin, 'cases with admin tiers').toBeGreaterThan(20);
     expect(pairs).toBeGreaterThan(1000);
   }, 120_000);
@@ -55,7 +56,7 @@ describe('reach blocks', () => {
     for (const [workload, strip] of [['W1', false], ['W2', false], ['W3', false], ['W3', true]] as const) {
       for (const seed of [1, 2]) {
         const generated = generateCluster({ workload, scale: 0.015, seed });
-        const r = compare(strip ? withoutAdminTiers(generated) : generated);
+        const r = compare(strip ? withoutAdminTiers(generated) : generated, { ...DEFAULT_ENGINE_SETTINGS, peerSets: seed === 1 ? 'auto' : 'runs' });
         expect(r.differing, `${workload} seed ${seed}`).toEqual([]);
         expect(r.pairs, `${workload} seed ${seed}: something is connected`).toBeGreaterThan(100);
         expect(r.blocks).toBeGreaterThan(10);
