@@ -147,6 +147,13 @@ class DiffSide {
   private toUnion = new Int32Array(0);
   private W = 0;
   private directions: ClassDirections | undefined;
+  /** Row buffers (cells of the largest chunk so far), reused from chunk to chunk. */
+  private rowCells = 0;
+  private outRows = new Int32Array(0);
+  private intoRows = new Int32Array(0);
+  /** Per-block scratch over all workloads (slot: -1 when free; stamp: the last visit that took a source). */
+  private scratch = { dests: new Int32Array(0), destPorts: new Int32Array(0), slot: new Int32Array(0), stamp: new Int32Array(0) };
+  private visits = 0;
   private classesOf: Map<string, number[]> | undefined;
 
   constructor(
@@ -175,6 +182,7 @@ class DiffSide {
   number(indexOf: ReadonlyMap<string, number>, W: number): void {
     this.toUnion = Int32Array.from(this.workloads.keys, (k) => indexOf.get(k)!);
     this.W = W;
+    this.scratch = { dests: new Int32Array(W), destPorts: new Int32Array(W), slot: new Int32Array(W).fill(-1), stamp: new Int32Array(W).fill(-1) };
   }
 
   /**
@@ -187,8 +195,15 @@ class DiffSide {
     const { W, toUnion, blocks, ports, space } = this;
     const { start, flat } = this.workloads;
     const C = chunk.length;
-    const out = new Int32Array(C * W).fill(-1);
-    const into = new Int32Array(W * C).fill(-1);
+    // the row buffers and the per-block scratch are allocated once and reused chunk after chunk (each chunk's
+    // 4 x 8 MB allocated anew left freed memory the process kept)
+    if (this.rowCells < C * W) {
+      this.rowCells = C * W;
+      this.outRows = new Int32Array(C * W);
+      this.intoRows = new Int32Array(C * W);
+    }
+    const out = this.outRows.subarray(0, C * W).fill(-1);
+    const into = this.intoRows.subarray(0, W * C).fill(-1);
     // the classes holding a chunk workload changed as a source, and as a destination
     const outClasses: number[] = [];
     const inClasses: number[] = [];
@@ -206,13 +221,10 @@ class DiffSide {
     const bindingOf = ports.bindingNumbers;
     const none = space.none;
     // per block: destination workloads (union numbers, or chunk positions for `into`) and their ports
-    const dests = new Int32Array(W);
-    const destPorts = new Int32Array(W);
+    const { dests, destPorts, slot, stamp } = this.scratch;
     let count = 0;
-    const slot = new Int32Array(W).fill(-1);
-    // each source workload once per block, however many of its classes the block holds
-    const stamp = new Int32Array(W).fill(-1);
-    let visit = 0;
+    // each source workload once per block, however many of its classes the block holds (stamps grow across chunks)
+    let visit = this.visits;
     /**
      * Adds the workloads of a set of destination classes, with the ports the block's table gives each class:
      * all of them as union numbers (`out`), or only the chunk's changed destinations, as chunk positions (`into`).
@@ -310,6 +322,7 @@ class DiffSide {
         clearDestinations(true);
       }
     });
+    this.visits = visit;
     return { out, into };
   }
 

@@ -91,6 +91,9 @@ interface ClassEntry {
   readonly host: boolean;
 }
 
+/** Classes carrying a selector's values that are picked one by one rather than through per-value sets. */
+const FEW_IDS = 1024;
+
 export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): ClassIndex {
   const { referencedLabelValues, referencedPortNames, addressSpace } = inputs;
   const NO_PORTS: Map<string, NamedPortBinding[]> = new Map();
@@ -228,17 +231,33 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     return (valueBits[pair] ??= Bitset.fromIndexes(valueIndex[pair] ?? []));
   };
   /**
-   * The classes of `from` carrying one of a requirement's values, when they are few next to `from`'s words
-   * (a list of pod names across the cluster): picked id by id into one set of their own span, instead of a
-   * union and an intersection each as wide as the list's spread.
+   * The classes of `from` carrying one of a requirement's values, when they are few (at most FEW_IDS) or few
+   * next to `from`'s words (a list of pod names across the cluster): picked id by id into one set of their
+   * own span, instead of a union and an intersection each as wide as the list's spread, and without a set
+   * memoised per value (W3's selectors name ~95,000 values of one class each: 22 MB of one-bit sets).
    */
   const fewWithValue = (r: SelectorRequirement, from: Bitset): Bitset | undefined => {
     let count = 0;
     for (const v of r.values) count += valueIds(r.key, v).length;
-    if (count * 8 > from.words.length) return undefined;
+    if (count > FEW_IDS && count * 8 > from.words.length) return undefined;
     const ids: number[] = [];
     for (const v of r.values) for (const id of valueIds(r.key, v)) if (from.has(id)) ids.push(id);
     return Bitset.fromIndexes(ids);
+  };
+  /** `from` less the classes carrying one of a requirement's values, id by id, when fewWithValue would pick them so. */
+  const withoutValues = (r: SelectorRequirement, from: Bitset): Bitset | undefined => {
+    let count = 0;
+    for (const v of r.values) count += valueIds(r.key, v).length;
+    if (count > FEW_IDS && count * 8 > from.words.length && from.words.length > 64) return undefined;
+    let words: Uint32Array | undefined;
+    for (const v of r.values) {
+      for (const id of valueIds(r.key, v)) {
+        if (!from.has(id)) continue;
+        words ??= from.words.slice();
+        words[(id >> 5) - from.offset]! &= ~(1 << (id & 31));
+      }
+    }
+    return words ? Bitset.fromWords(from.offset, words) : from;
   };
   const keyBits = new Map<string, Bitset>();
   const keySet = (k: string): Bitset => {
@@ -266,9 +285,8 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
           b = r.values.length ? (fewWithValue(r, b) ?? b.and(anyValue(r))) : Bitset.EMPTY;
           break;
         case 'NotIn':
-          // a narrow set drops each value in place; a wide one drops their union in one pass
-          if (b.words.length <= 64) for (const v of r.values) b = b.andNot(valueSet(r.key, v));
-          else if (r.values.length) b = b.andNot(anyValue(r));
+          // a narrow set, or few classes with the values, drop them id by id; else their union in one pass
+          b = withoutValues(r, b) ?? b.andNot(anyValue(r));
           break;
       }
       if (b.isEmpty) break;

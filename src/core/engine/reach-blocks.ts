@@ -190,11 +190,15 @@ export function directionRules(base: PolicyAnalysis, direction: Direction): Reac
   }
   const compact = new Map<Bitset, PeerSet>();
   const form = base.settings.peerSets ?? 'auto';
-  return rules.map((r) => {
+  const out = rules.map((r): ReachRule => {
     let peers = compact.get(r.peers);
     if (!peers) compact.set(r.peers, (peers = peerSet(r.peers, form)));
     return peers === r.peers ? r : { ...r, peers };
   });
+  // the compiler's memoised peer sets (W3: ~120 MB a direction, mostly wide sets now kept as runs) are let go
+  // per direction, so the two directions' never add up; a later reader rebuilds what it asks for
+  compiler.forgetPeers();
+  return out;
 }
 
 /**
