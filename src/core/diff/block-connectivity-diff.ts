@@ -95,6 +95,17 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
     if (cb !== ca) push(src, dst, cb, ca);
   };
 
+  // external ranges of the changed workloads first (egress of the sources, ingress of the destinations): what
+  // they need (directions per class group, peer sets rebuilt in the compiler) is let go before the rows
+  for (const u of changedList) {
+    for (const direction of ['egress', 'ingress'] as const) {
+      if (!(changedAs[u]! & (direction === 'egress' ? OUT : IN))) continue;
+      const [b, a] = sides.map((s) => s.externalPieces(keys[u]!, direction));
+      changes.push(...externalChanges(keys[u]!, direction, b!, a!, workloadChange));
+    }
+  }
+  for (const s of sides) s.releaseExternals();
+
   const chunkSize = Math.max(1, Math.floor((options.chunkCells ?? 2_000_000) / Math.max(1, W)));
   const pos = new Int32Array(W).fill(-1);
   for (let from = 0; from < changedList.length; from += chunkSize) {
@@ -121,14 +132,7 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
     options.onChunk?.(Math.min(from + chunkSize, changedList.length), changedList.length);
   }
 
-  // external ranges of the changed workloads: egress of the sources, ingress of the destinations
-  for (const u of changedList) {
-    for (const direction of ['egress', 'ingress'] as const) {
-      if (!(changedAs[u]! & (direction === 'egress' ? OUT : IN))) continue;
-      const [b, a] = sides.map((s) => s.externalPieces(keys[u]!, direction));
-      changes.push(...externalChanges(keys[u]!, direction, b!, a!, workloadChange));
-    }
-  }
+  for (const s of sides) s.releaseRows();
   return changes.sort(byPair);
 }
 
@@ -324,6 +328,20 @@ class DiffSide {
     });
     this.visits = visit;
     return { out, into };
+  }
+
+  /** Lets go of what only rows() uses: the row buffers and the port tables per rule pair. */
+  releaseRows(): void {
+    this.rowCells = 0;
+    this.outRows = this.intoRows = new Int32Array(0);
+    this.ports.forgetTables();
+  }
+
+  /** Lets go of what only externalPieces uses: the class directions and the compiler's rebuilt peer sets. */
+  releaseExternals(): void {
+    this.directions = undefined;
+    this.classesOf = undefined;
+    this.base.compiler.forgetPeers();
   }
 
   /** A workload's external ranges in one direction (none when it is not on this side). */

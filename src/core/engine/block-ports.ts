@@ -32,9 +32,9 @@ export class BlockPorts {
   private readonly specs: PortSpec[] = [];
   private readonly specOfRule = new WeakMap<ReachRule, number>();
   /** Per egress spec, then ingress spec: per dense bindings number, whether they connect (-1: not known yet). */
-  private readonly verdicts: (Int8Array | undefined)[][] = [];
+  private verdicts: (Int8Array | undefined)[][] = [];
   /** Per egress spec, then ingress spec: the ports both leave, per dense bindings number (-1: not known yet). */
-  private readonly pairPorts: (Int32Array | undefined)[][] = [];
+  private pairPorts: (Int32Array | undefined)[][] = [];
   /** What a name list means per bindings id (a class's namedPortsId), by names key. */
   private readonly namedMemo = new Map<string, Map<number, PortSetId>>();
   private bindingIndex: { of: Int32Array; count: number } | undefined;
@@ -102,6 +102,15 @@ export class BlockPorts {
       row[i] = table = new Int32Array(named ? this.denseBindings().count : 1).fill(-1);
     }
     return table;
+  }
+
+  /**
+   * Drops the per-pair memo tables (the verdicts and portsTable's): for a caller done with its loops over
+   * many destinations (W3's block diff: ~37 MB a side); they are rebuilt on demand.
+   */
+  forgetTables(): void {
+    this.verdicts = [];
+    this.pairPorts = [];
   }
 
   /** Per class, the dense number of its bindings (classes with equal numbers resolve every port name alike). */
