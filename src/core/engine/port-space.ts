@@ -17,7 +17,7 @@ import {
 export type PortSetId = number;
 
 const MIN_UNION_CACHE_SLOTS = 1 << 8;
-const MAX_UNION_CACHE_SLOTS = 1 << 20;
+const MAX_UNION_CACHE_SLOTS = 1 << 18;
 
 export class PortSpace {
   /** Per protocol: sorted atom start ports; atom i covers [starts[i], starts[i+1]-1]. */
