@@ -400,9 +400,8 @@ async function child(task, p) {
         const snap = await readSnap(file);
         const [r, ms] = await timed(`blocks (${name})`, () => {
           const base = m.engine.analysePolicies(m.model.buildClusterModel(snap).model, settings);
-          const blocks = rb.reachBlocks(base);
-          // as blockConnectivityDiff does with blocks it builds: the side lets go of its memoised peer sets
-          base.compiler.forgetPeers();
+          // as blockConnectivityDiff builds them: the side lets go of its memoised peer sets after each direction
+          const blocks = rb.reachBlocksReleasingPeers(base);
           return { base, blocks };
         });
         return { ...r, ms };

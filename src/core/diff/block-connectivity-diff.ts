@@ -20,7 +20,7 @@ import { blockClassDirections, type ClassDirections } from '../engine/class-dire
 import { AllowMap } from '../engine/allow-map.js';
 import { DEFAULT_MAX_PAIR_CELLS } from '../engine/engine-settings.js';
 import type { PortSpace } from '../engine/port-space.js';
-import { reachBlocks, type ReachBlocks } from '../engine/reach-blocks.js';
+import { reachBlocksReleasingPeers, type ReachBlocks } from '../engine/reach-blocks.js';
 import { workloadClasses } from '../engine/workload-connectivity.js';
 import { ClassWorkloads } from '../engine/workload-peers.js';
 import { CanonicalPorts } from './canonical-ports.js';
@@ -47,9 +47,9 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
   const changed = options.changed ?? changedWorkloads(before, after);
   // one side's blocks at a time, each analysis letting go of the peer sets its rules were built from (~290 MB at W3)
   const blocksOf = (base: PolicyAnalysis, given: ReachBlocks | undefined) => {
-    const blocks = given ?? reachBlocks(base);
+    if (!given) return reachBlocksReleasingPeers(base);
     base.compiler.forgetPeers();
-    return blocks;
+    return given;
   };
   const bb = blocksOf(before, options.blocks?.[0]);
   const ba = blocksOf(after, options.blocks?.[1]);

@@ -110,7 +110,7 @@ const NO_NAMED: ReadonlyMap<string, readonly NamedPortBinding[]> = new Map();
  *   The admin rules are evaluated on resolved ports (first match per actual port: a Deny on 8080 shadows a
  *   later Allow of a name that a pod binds to 8080), the NetworkPolicy rules keep their names.
  */
-export function directionRules(base: PolicyAnalysis, direction: Direction): ReachRule[] {
+export function directionRules(base: PolicyAnalysis, direction: Direction, options: { readonly releasePeers?: boolean } = {}): ReachRule[] {
   const { model, compiler, evaluator, classes } = base;
   const space = compiler.ports;
   const all = compiler.allClasses;
@@ -196,9 +196,20 @@ export function directionRules(base: PolicyAnalysis, direction: Direction): Reac
     return peers === r.peers ? r : { ...r, peers };
   });
   // the compiler's memoised peer sets (W3: ~120 MB a direction, mostly wide sets now kept as runs) are let go
-  // per direction, so the two directions' never add up; a later reader rebuilds what it asks for
-  compiler.forgetPeers();
+  // per direction when asked, so the two directions' never add up; a later reader rebuilds what it asks for
+  if (options.releasePeers) compiler.forgetPeers();
   return out;
+}
+
+/**
+ * reachBlocks, letting the compiler's memoised peer sets go after each direction's rules: a lower peak for a
+ * caller that holds two analyses (the block diff). The block audit keeps them: its checks ask the compiler
+ * for the same peers again (rebuilding them cost W3's audit 1.4 s).
+ */
+export function reachBlocksReleasingPeers(base: PolicyAnalysis): ReachBlocks {
+  const blocks = reachBlocks(base, directionRules(base, 'egress', { releasePeers: true }), directionRules(base, 'ingress', { releasePeers: true }));
+  base.compiler.forgetPeers();
+  return blocks;
 }
 
 /**
