@@ -195,9 +195,11 @@ export function directionRules(base: PolicyAnalysis, direction: Direction, optio
     if (!peers) compact.set(r.peers, (peers = peerSet(r.peers, form)));
     return peers === r.peers ? r : { ...r, peers };
   });
-  // the compiler's memoised peer sets (W3: ~120 MB a direction, mostly wide sets now kept as runs) are let go
-  // per direction when asked, so the two directions' never add up; a later reader rebuilds what it asks for
+  // the compiler's memoised peer sets (W3: ~100 MB a direction, mostly wide sets now kept as runs) are let go
+  // per direction when asked, so the two directions' never add up; a later reader rebuilds what it asks for.
+  // Those per rule and per address range (W3: ~120 MB in all) always go: later questions are per peer
   if (options.releasePeers) compiler.forgetPeers();
+  else compiler.forgetRulePeers();
   return out;
 }
 

@@ -63,6 +63,15 @@ export class RuleCompiler {
     this.atomMemo.clear();
   }
 
+  /**
+   * Drops the peer sets memoised per rule and per address range, keeping those per peer: for a caller done
+   * with the rules of a direction whose later questions are per peer (the block audit's checks).
+   */
+  forgetRulePeers(): void {
+    this.rulePeerMemo.clear();
+    this.rangeClassMemo.clear();
+  }
+
   /** Address atom -> ids of the classes with a pod IP in it, as flat arrays (built on first use). */
   private classesByAtom: Map<number, Int32Array> | undefined;
   /** Classes whose pods run on the host network (built on first use). */
