@@ -116,8 +116,7 @@ export function directionRules(base: PolicyAnalysis, direction: Direction, optio
   const all = compiler.allClasses;
   // peer bits below N are classes, the rest external address atoms
   const N = classes.length;
-  // built over plain bitsets (the compiler's, shared between rules), each stored in its compact form once at the end
-  const rules: (ReachRule & { readonly peers: Bitset })[] = [];
+  const rules: ReachRule[] = [];
   // classes an admin tier applies to, grouped by their admin policies and whether NetworkPolicies isolate them
   // (and, when an admin rule of the group names a port, for ingress by their bindings: ingress names resolve
   // on the subject); each group's NetworkPolicies are then met once per policy, not once per combination
@@ -142,24 +141,35 @@ export function directionRules(base: PolicyAnalysis, direction: Direction, optio
     g.members.push(c.id);
     for (const np of policies.networkPolicies) g.isolatedBy.add(np);
   }
+  // every rule keeps its peers in compact form from the start (run-set.ts), each dense set converted once
+  // (rules share their policies' peer sets; held weakly, a dense set goes with its last use), and a
+  // NetworkPolicy rule's peers are its own union of the compiler's per-peer sets, not memoised there dense:
+  // at W3 the dense rule-level sets alone were ~45 MB a direction of memory the process then kept
+  const form = base.settings.peerSets ?? 'auto';
+  const compactOf = new WeakMap<Bitset, PeerSet>();
+  const compact = (b: Bitset): PeerSet => {
+    let p = compactOf.get(b);
+    if (!p) compactOf.set(b, (p = peerSet(b, form)));
+    return p;
+  };
   const tieredBits = Bitset.fromIndexes(tiered);
   for (const np of model.networkPolicies) {
     if (!(direction === 'ingress' ? np.affectsIngress : np.affectsEgress)) continue;
     const subjects = evaluator.subjectOf(np).andNot(tieredBits);
     if (subjects.isEmpty) continue;
     np[direction].forEach((rule, i) => {
-      const peers = compiler.networkPolicyRulePeers(np.namespace, rule).below(N);
-      if (!peers.isEmpty) rules.push({ subjects, peers, ports: rule.ports, minus: space.none, id: `${np.id}#${direction}[${i}]` });
+      const peers = compiler.networkPolicyRulePeers(np.namespace, rule, false).below(N);
+      if (!peers.isEmpty) rules.push({ subjects, peers: compact(peers), ports: rule.ports, minus: space.none, id: `${np.id}#${direction}[${i}]` });
     });
   }
   const openBits = Bitset.fromIndexes(open);
-  if (!openBits.isEmpty) rules.push({ subjects: openBits, peers: all, ports: null, minus: space.none, id: `unisolated#${direction}` });
+  if (!openBits.isEmpty) rules.push({ subjects: openBits, peers: compact(all), ports: null, minus: space.none, id: `unisolated#${direction}` });
   for (const [key, g] of groups) {
     const members = Bitset.fromIndexes(g.members);
     const decisions = adminDecisions(compiler, direction, g.admin, g.named);
     for (const seg of decisions.allow.segments) {
       const peers = seg.peers.below(N);
-      if (!peers.isEmpty) rules.push({ subjects: members, peers, ports: seg.ports, minus: space.none, id: `admin:${key}#${direction}:allow` });
+      if (!peers.isEmpty) rules.push({ subjects: members, peers: compact(peers), ports: seg.ports, minus: space.none, id: `admin:${key}#${direction}:allow` });
     }
     let decided = decisions.allow.union(decisions.deny, space);
     const id = `admin:${key}#${direction}`;
@@ -169,16 +179,16 @@ export function directionRules(base: PolicyAnalysis, direction: Direction, optio
       for (const seg of decided.segments) {
         const inside = peers.and(seg.peers);
         if (inside.isEmpty) continue;
-        if (seg.ports !== space.all) rules.push({ subjects, peers: inside, ports, minus: seg.ports, id: ruleId });
+        if (seg.ports !== space.all) rules.push({ subjects, peers: compact(inside), ports, minus: seg.ports, id: ruleId });
         rest = rest.andNot(inside);
       }
-      if (!rest.isEmpty) rules.push({ subjects, peers: rest, ports, minus: space.none, id: ruleId });
+      if (!rest.isEmpty) rules.push({ subjects, peers: compact(rest), ports, minus: space.none, id: ruleId });
     };
     if (g.isolatedBy.size) {
       for (const np of g.isolatedBy) {
         const subjects = members.and(evaluator.subjectOf(np));
         np[direction].forEach((rule, i) => {
-          const peers = compiler.networkPolicyRulePeers(np.namespace, rule).below(N);
+          const peers = compiler.networkPolicyRulePeers(np.namespace, rule, false).below(N);
           if (!peers.isEmpty) cut(subjects, peers, rule.ports, `${id}:${np.id}#${direction}[${i}]`);
         });
       }
@@ -188,19 +198,12 @@ export function directionRules(base: PolicyAnalysis, direction: Direction, optio
       cut(members, all, space.all, `${id}:unisolated`);
     }
   }
-  const compact = new Map<Bitset, PeerSet>();
-  const form = base.settings.peerSets ?? 'auto';
-  const out = rules.map((r): ReachRule => {
-    let peers = compact.get(r.peers);
-    if (!peers) compact.set(r.peers, (peers = peerSet(r.peers, form)));
-    return peers === r.peers ? r : { ...r, peers };
-  });
   // the compiler's memoised peer sets (W3: ~100 MB a direction, mostly wide sets now kept as runs) are let go
   // per direction when asked, so the two directions' never add up; a later reader rebuilds what it asks for.
   // Those per rule and per address range (W3: ~120 MB in all) always go: later questions are per peer
   if (options.releasePeers) compiler.forgetPeers();
   else compiler.forgetRulePeers();
-  return out;
+  return rules;
 }
 
 /**

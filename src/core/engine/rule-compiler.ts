@@ -180,14 +180,17 @@ export class RuleCompiler {
     return b;
   }
 
-  /** Peers of a rule of a policy in `policyNamespace` (a rule object belongs to one policy: memoised by it). */
-  networkPolicyRulePeers(policyNamespace: string, rule: NetworkPolicyRule): Bitset {
+  /**
+   * Peers of a rule of a policy in `policyNamespace` (a rule object belongs to one policy: memoised by it,
+   * unless `memo` is false: the union of the memoised per-peer sets, for a caller that keeps its own form).
+   */
+  networkPolicyRulePeers(policyNamespace: string, rule: NetworkPolicyRule, memo = true): Bitset {
     if (rule.peers === null) return this.allPeers;
     let b = this.rulePeerMemo.get(rule);
     if (b) return b;
     b = Bitset.EMPTY;
     for (const p of rule.peers) b = b.or(this.networkPolicyPeer(policyNamespace, p));
-    this.rulePeerMemo.set(rule, b);
+    if (memo) this.rulePeerMemo.set(rule, b);
     return b;
   }
 
