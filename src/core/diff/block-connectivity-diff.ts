@@ -102,6 +102,7 @@ export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnaly
       if (!(changedAs[u]! & (direction === 'egress' ? OUT : IN))) continue;
       const [b, a] = sides.map((s) => s.externalPieces(keys[u]!, direction));
       changes.push(...externalChanges(keys[u]!, direction, b!, a!, workloadChange));
+      if (changes.length * CELLS_PER_LISTED_PAIR > limit) throw new ConnectionListLimitError(changes.length, limit, false, 'changes');
     }
   }
   for (const s of sides) s.releaseExternals();

@@ -12,6 +12,11 @@ export class Bitset {
 
   static readonly EMPTY = new Bitset(0, new Uint32Array(0));
 
+  /** A set over words already trimmed (no zero word at either end), taken as they are: no copy. */
+  static view(offset: number, words: Uint32Array): Bitset {
+    return words.length ? new Bitset(offset, words) : Bitset.EMPTY;
+  }
+
   static fromIndexes(indexes: Iterable<number>): Bitset {
     let min = Infinity;
     let max = -1;

@@ -24,8 +24,19 @@ export class PortSpace {
   private readonly starts: Record<Protocol, number[]>;
   private readonly offsets: Record<Protocol, number>;
   readonly atomCount: number;
-  private readonly sets: Bitset[] = [];
-  private readonly ids = new Map<string, PortSetId>();
+  /**
+   * The interned sets, packed: set id's words are pool[start[id] .. start[id] + length[id]), its first word
+   * being word offset[id] of the atoms. An open-addressing table of ids by hash finds a set again. (A Bitset
+   * and a text key per set in a Map were ~230 bytes a set; W3's block diff makes ~80,000 per side.)
+   */
+  private pool = new Uint32Array(1024);
+  private poolUsed = 0;
+  private start = new Int32Array(64);
+  private length = new Int32Array(64);
+  private offset = new Int32Array(64);
+  private hashes = new Int32Array(64);
+  private count = 0;
+  private slots = new Int32Array(128).fill(-1);
   /** Memoised results per operation, keyed by a * 2^26 + b (ids stay far below 2^26). */
   private readonly memo: Record<'|' | '&' | '-', Map<number, PortSetId>> = { '|': new Map(), '&': new Map(), '-': new Map() };
   /**
@@ -90,18 +101,71 @@ export class PortSpace {
   }
 
   intern(b: Bitset): PortSetId {
-    const k = b.key();
-    let id = this.ids.get(k);
-    if (id === undefined) {
-      id = this.sets.length;
-      this.sets.push(b);
-      this.ids.set(k, id);
+    const h = b.hash() | 0;
+    const words = b.words;
+    const mask = this.slots.length - 1;
+    let slot = h & mask;
+    for (let id = this.slots[slot]!; id >= 0; id = this.slots[slot]!) {
+      if (this.hashes[id] === h && this.holds(id, b.offset, words)) return id;
+      slot = (slot + 1) & mask;
     }
+    const id = this.count++;
+    if (id === this.start.length) this.growIds();
+    if (this.poolUsed + words.length > this.pool.length) {
+      const grown = new Uint32Array(Math.max(2 * this.pool.length, this.poolUsed + words.length));
+      grown.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = grown;
+    }
+    this.pool.set(words, this.poolUsed);
+    this.start[id] = this.poolUsed;
+    this.length[id] = words.length;
+    this.offset[id] = b.offset;
+    this.hashes[id] = h;
+    this.poolUsed += words.length;
+    this.slots[slot] = id;
+    if (2 * this.count > this.slots.length) this.rehash();
     return id;
   }
 
+  private holds(id: PortSetId, offset: number, words: Uint32Array): boolean {
+    if (this.offset[id] !== offset || this.length[id] !== words.length) return false;
+    const from = this.start[id]!;
+    for (let i = 0; i < words.length; i++) if (this.pool[from + i] !== words[i]) return false;
+    return true;
+  }
+
+  private growIds(): void {
+    const grow = (a: Int32Array) => {
+      const g = new Int32Array(2 * a.length);
+      g.set(a);
+      return g;
+    };
+    this.start = grow(this.start);
+    this.length = grow(this.length);
+    this.offset = grow(this.offset);
+    this.hashes = grow(this.hashes);
+  }
+
+  private rehash(): void {
+    const slots = new Int32Array(2 * this.slots.length).fill(-1);
+    const mask = slots.length - 1;
+    for (let id = 0; id < this.count; id++) {
+      let slot = this.hashes[id]! & mask;
+      while (slots[slot]! >= 0) slot = (slot + 1) & mask;
+      slots[slot] = id;
+    }
+    this.slots = slots;
+  }
+
+  /** The set of an id, as a Bitset over the packed words (a view: made per call, kept by no one here). */
   bits(id: PortSetId): Bitset {
-    return this.sets[id]!;
+    const from = this.start[id]!;
+    return Bitset.view(this.offset[id]!, this.pool.subarray(from, from + this.length[id]!));
+  }
+
+  /** How many sets are interned. */
+  get size(): number {
+    return this.count;
   }
 
   range(p: Protocol, from: number, to: number): PortSetId {
