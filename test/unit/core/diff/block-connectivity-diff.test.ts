@@ -150,6 +150,23 @@ describe('the connectivity diff from reach blocks', () => {
     expect(changed([...base, anp('pin', { priority: 1, subject: { namespaces: { matchLabels: { team: 'red' } } }, ingress: [{ name: 'd', action: 'Deny', from: [{ namespaces: {} }] }] })])).toEqual({ sources: [], destinations: ['a/x[Pod]', 'a/y[Pod]'] });
   });
 
+  it("compares a workload's pods as a set of looks, whatever their order on either side", () => {
+    const db = (name: string, role: string) => pod('b', name, { labels: { app: 'db', role }, owner: { kind: 'StatefulSet', name: 'db' } });
+    const base = [ns('b'), db('db-0', 'primary'), db('db-1', 'replica'), netpol('b', 'primary-only', { podSelector: { matchLabels: { role: 'primary' } }, ingress: [{}] })];
+    const changed = (edited: unknown[]) => {
+      const c = changedWorkloads(policies(objects(base), DEFAULT_ENGINE_SETTINGS), policies(objects(edited), DEFAULT_ENGINE_SETTINGS));
+      return [...c.sources].sort();
+    };
+    // listed the other way round: pod by pod they differ, as sets of looks they do not
+    expect(changed([base[0], base[2], base[1], base[3]])).toEqual([]);
+    // the roles swapped between the pods: the same looks
+    expect(changed([base[0], db('db-0', 'replica'), db('db-1', 'primary'), base[3]])).toEqual([]);
+    // a pod renamed with the same look (a rollout): the same looks
+    expect(changed([base[0], base[1], db('db-2', 'replica'), base[3]])).toEqual([]);
+    // both replicas now: a look gone
+    expect(changed([base[0], db('db-0', 'replica'), base[2], base[3]])).toEqual(['b/db[StatefulSet]']);
+  });
+
   it('refuses past the listing limit with an explanation', () => {
     const base = generateCluster({ workload: 'W2', scale: 0.02, seed: 1 });
     const mutated = mutate(base, 0.05, 3);
