@@ -6,17 +6,17 @@
 import { describe, expect, it } from 'vitest';
 import { PortSpace } from '../../../../src/core/engine/port-space.js';
 import { Bitset } from '../../../../src/core/engine/bitset.js';
+import { Rng } from '../../../../src/bench/synthetic-cluster.js';
 
 describe('PortSpace', () => {
   it('gives equal sets one id and every id its set, through growth of the pool and the table', () => {
     // 2,000 boundaries on TCP: ~2,000 atoms, so sets span up to 63 words
     const tcp = Array.from({ length: 2000 }, (_, i) => 1000 + 7 * i);
     const space = new PortSpace({ TCP: tcp, UDP: [53, 54], SCTP: [] });
-    let seed = 11;
-    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+    const rng = new Rng('port-space');
     const made: { bits: Bitset; id: number }[] = [];
     for (let k = 0; k < 5000; k++) {
-      const ids = Array.from({ length: 1 + Math.floor(next() * 6) }, () => Math.floor(next() * space.atomCount));
+      const ids = Array.from({ length: 1 + rng.int(6) }, () => rng.int(space.atomCount));
       const bits = Bitset.fromIndexes(ids);
       made.push({ bits, id: space.intern(bits) });
     }

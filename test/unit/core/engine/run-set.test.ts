@@ -5,40 +5,29 @@
 import { describe, expect, it } from 'vitest';
 import { Bitset } from '../../../../src/core/engine/bitset.js';
 import { peerSet, RunSet } from '../../../../src/core/engine/run-set.js';
-
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { Rng } from '../../../../src/bench/synthetic-cluster.js';
 
 /** Ids in [0, span): some runs of random length (whole words, bit 31 and 0 included) and some single ids. */
-function randomIds(r: () => number, span: number): number[] {
+function randomIds(rng: Rng, span: number): number[] {
   const ids = new Set<number>();
-  const runs = Math.floor(r() * 6);
+  const runs = rng.int(6);
   for (let k = 0; k < runs; k++) {
-    const from = Math.floor(r() * span);
-    const len = Math.floor(r() * (r() < 0.3 ? 100 : 10)) + 1;
+    const from = rng.int(span);
+    const len = rng.int(rng.chance(0.3) ? 100 : 10) + 1;
     for (let i = from; i < Math.min(span, from + len); i++) ids.add(i);
   }
-  const singles = Math.floor(r() * 5);
-  for (let k = 0; k < singles; k++) ids.add(Math.floor(r() * span));
+  const singles = rng.int(5);
+  for (let k = 0; k < singles; k++) ids.add(rng.int(span));
   return [...ids];
 }
 
 describe('RunSet', () => {
   it('agrees with the Bitset it was built from on membership, next member, meeting, intersection and containment', () => {
-    const r = rng(7);
+    const rng = new Rng('run-set');
     let checked = 0;
     for (let round = 0; round < 3000; round++) {
-      const span = 1 + Math.floor(r() * (r() < 0.5 ? 70 : 400));
-      const dense = Bitset.fromIndexes(randomIds(r, span));
+      const span = 1 + rng.int(rng.chance(0.5) ? 70 : 400);
+      const dense = Bitset.fromIndexes(randomIds(rng, span));
       const runs = RunSet.fromBitset(dense);
       expect(runs.size).toBe(dense.size);
       expect(runs.isEmpty).toBe(dense.isEmpty);
@@ -48,7 +37,7 @@ describe('RunSet', () => {
       expect(probe((i) => runs.nextSetBit(i))).toEqual(probe((i) => dense.nextSetBit(i)));
       for (let k = 0; k < 8; k++) {
         // the other operand: narrow or wide, inside, across or outside the set's span
-        const other = Bitset.fromIndexes(randomIds(r, span + 64).filter(() => r() < 0.8));
+        const other = Bitset.fromIndexes(randomIds(rng, span + 64).filter(() => rng.chance(0.8)));
         const inside = dense.and(other);
         // a subset of the set itself is contained
         const got = [runs.intersects(other), runs.contains(other), runs.and(other).toArray(), runs.contains(inside)];
