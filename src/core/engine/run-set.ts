@@ -97,21 +97,16 @@ export class RunSet {
 
   /** Whether some id of o is a member. */
   intersects(o: Bitset): boolean {
-    const b = this.bounds;
-    const words = o.words;
-    let r = this.runEndingAfter(o.offset << 5);
-    for (let w = 0; w < words.length && r < b.length; w++) {
-      const word = words[w]!;
-      if (!word) continue;
-      const lo = (o.offset + w) << 5;
-      while (r < b.length && b[r + 1]! <= lo) r += 2;
-      if (word & maskAt(b, r, lo)) return true;
-    }
-    return false;
+    return this.someWord(o, true);
   }
 
   /** Whether every id of o is a member. */
   contains(o: Bitset): boolean {
+    return !this.someWord(o, false);
+  }
+
+  /** Whether some word of o has a bit inside the runs (`inside`), or outside them. One walk over the runs. */
+  private someWord(o: Bitset, inside: boolean): boolean {
     const b = this.bounds;
     const words = o.words;
     let r = this.runEndingAfter(o.offset << 5);
@@ -120,9 +115,12 @@ export class RunSet {
       if (!word) continue;
       const lo = (o.offset + w) << 5;
       while (r < b.length && b[r + 1]! <= lo) r += 2;
-      if (word & ~maskAt(b, r, lo)) return false;
+      // past the last run no bit is inside: intersects has its answer (contains reads on: this word is outside)
+      if (inside && r >= b.length) return false;
+      const mask = maskAt(b, r, lo);
+      if (inside ? word & mask : word & ~mask) return true;
     }
-    return true;
+    return false;
   }
 
   /** The members among o's ids, as a Bitset (within o's span). */
