@@ -233,6 +233,12 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
     if (pair === undefined) return Bitset.EMPTY;
     return (valueBits[pair] ??= Bitset.fromIndexes(valueIndex[pair] ?? []));
   };
+  /** Whether the classes carrying a requirement's values are few: at most FEW_IDS, or few next to `from`'s words. */
+  const fewValueIds = (r: SelectorRequirement, from: Bitset): boolean => {
+    let count = 0;
+    for (const v of r.values) count += valueIds(r.key, v).length;
+    return count <= FEW_IDS || count * 8 <= from.words.length;
+  };
   /**
    * The classes of `from` carrying one of a requirement's values, when they are few (at most FEW_IDS) or few
    * next to `from`'s words (a list of pod names across the cluster): picked id by id into one set of their
@@ -240,18 +246,14 @@ export function buildClassIndex(model: ClusterModel, inputs: ClassInputs): Class
    * memoised per value (W3's selectors name ~95,000 values of one class each: 22 MB of one-bit sets).
    */
   const fewWithValue = (r: SelectorRequirement, from: Bitset): Bitset | undefined => {
-    let count = 0;
-    for (const v of r.values) count += valueIds(r.key, v).length;
-    if (count > FEW_IDS && count * 8 > from.words.length) return undefined;
+    if (!fewValueIds(r, from)) return undefined;
     const ids: number[] = [];
     for (const v of r.values) for (const id of valueIds(r.key, v)) if (from.has(id)) ids.push(id);
     return Bitset.fromIndexes(ids);
   };
-  /** `from` less the classes carrying one of a requirement's values, id by id, when fewWithValue would pick them so. */
+  /** `from` less the classes carrying one of a requirement's values, id by id, when they are few or `from` is narrow. */
   const withoutValues = (r: SelectorRequirement, from: Bitset): Bitset | undefined => {
-    let count = 0;
-    for (const v of r.values) count += valueIds(r.key, v).length;
-    if (count > FEW_IDS && count * 8 > from.words.length && from.words.length > 64) return undefined;
+    if (from.words.length > 64 && !fewValueIds(r, from)) return undefined;
     let words: Uint32Array | undefined;
     for (const v of r.values) {
       for (const id of valueIds(r.key, v)) {
