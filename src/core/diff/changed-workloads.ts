@@ -21,6 +21,7 @@ import type { PolicyAnalysis } from '../engine/analyse-cluster.js';
 import { ClassWorkloads } from '../engine/workload-peers.js';
 import { canonicalJson } from '../model/canonical-json.js';
 import type { PodModel } from '../model/cluster-model.js';
+import type { SnapshotNode } from '../model/snapshot.js';
 import { workloadKey } from '../model/workload.js';
 import type { AdminPolicyModel } from '../model/admin-network-policy.js';
 import type { NetworkPolicyModel } from '../model/network-policy.js';
@@ -94,9 +95,14 @@ function addressesMatter(base: PolicyAnalysis): boolean {
 
 function nodesText(base: PolicyAnalysis): string {
   return base.model.nodes
-    .map((n) => `${n.name}\u0002${labelsText(n.labels)}\u0002${n.addresses.join(',')}`)
+    .map((n) => `${n.name}\u0002${nodeLook(n)}`)
     .sort()
     .join('\n');
+}
+
+/** What a policy can see of a node (admin nodes peers: its labels; a hostNetwork pod on it: its addresses). */
+function nodeLook(n: SnapshotNode): string {
+  return `${labelsText(n.labels)}\u0002${n.addresses.join(',')}`;
 }
 
 /**
@@ -136,7 +142,7 @@ interface SideView {
 }
 
 function sideView(base: PolicyAnalysis): SideView {
-  const nodes = new Map(base.model.nodes.map((n) => [n.name, `${labelsText(n.labels)}\u0002${n.addresses.join(',')}`]));
+  const nodes = new Map(base.model.nodes.map((n) => [n.name, nodeLook(n)]));
   return {
     namespaceLabels: (ns) => labelsText(base.model.namespaces.get(ns)?.labels ?? {}),
     node: (name) => nodes.get(name) ?? '',
