@@ -79,9 +79,5 @@ export function connectivityChanges(before: PolicyAnalysis, after: PolicyAnalysi
   }
   for (const base of [before, after]) base.evaluator.forgetEvaluations();
   onProgress?.(`beyond the engine's limits (${stoppedBy.summary}); comparing from reach blocks`);
-  try {
-    return blockConnectivityDiff(before, after, { onChunk: (done, total) => onProgress?.(`compared ${done} of ${total} changed workloads`) });
-  } finally {
-    for (const base of [before, after]) base.compiler.forgetPeers();
-  }
+  return blockConnectivityDiff(before, after, { onChunk: (done, total) => onProgress?.(`compared ${done} of ${total} changed workloads`) });
 }

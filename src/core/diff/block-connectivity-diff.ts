@@ -42,8 +42,19 @@ export interface BlockDiffOptions {
   readonly onChunk?: (done: number, total: number) => void;
 }
 
-/** Workload pairs and external ranges whose connections differ, as diffConnectivity lists them. */
+/**
+ * Workload pairs and external ranges whose connections differ, as diffConnectivity lists them. Both analyses
+ * are left without memoised peer sets, also when a limit stopped the diff (a caller keeps them for more).
+ */
 export function blockConnectivityDiff(before: PolicyAnalysis, after: PolicyAnalysis, options: BlockDiffOptions = {}): ConnectivityChange[] {
+  try {
+    return diffFromBlocks(before, after, options);
+  } finally {
+    for (const base of [before, after]) base.compiler.forgetPeers();
+  }
+}
+
+function diffFromBlocks(before: PolicyAnalysis, after: PolicyAnalysis, options: BlockDiffOptions): ConnectivityChange[] {
   const changed = options.changed ?? changedWorkloads(before, after);
   // one side's blocks at a time, each analysis letting go of the peer sets its rules were built from (~290 MB at W3)
   const blocksOf = (base: PolicyAnalysis, given: ReachBlocks | undefined) => {

@@ -355,7 +355,5 @@ function connectionsFromBlocks(before: AnyDriftSide, after: AnyDriftSide, notAna
     if (!(e instanceof EngineLimitError)) throw e;
     notAnalysed.push(`connections: ${e.message}`);
     return null;
-  } finally {
-    for (const base of [b, a]) base.compiler.forgetPeers();
   }
 }
